@@ -1,0 +1,82 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Treaty",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "treatyd", targets: ["treatyd"]),
+        .executable(name: "treaty", targets: ["treaty"]),
+        .library(name: "TreatyClient", targets: ["TreatyClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // C shims: the system SQLite with the session extension declared, and zlib.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // Records, dates, names: pure values, no I/O.
+        .target(name: "TreatyModel"),
+        // JSON-RPC 2.0 wire types: no NIO, no store.
+        .target(name: "TreatyProtocol", dependencies: ["TreatyModel"]),
+        // The SQLite store: schema, migrations, office identity, queries, search, interchange.
+        .target(
+            name: "TreatyStore",
+            dependencies: [
+                "TreatyModel",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The daemon as a library: configuration, RPC methods, the Unix-socket server.
+        .target(
+            name: "TreatyDaemon",
+            dependencies: [
+                "TreatyModel", "TreatyProtocol", "TreatyStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // An async client for the daemon's socket: no TLS, no crypto, no store.
+        .target(
+            name: "TreatyClient",
+            dependencies: [
+                "TreatyModel", "TreatyProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        // The command-line client's commands and formatting.
+        .target(
+            name: "TreatyCLI",
+            dependencies: [
+                "TreatyModel", "TreatyProtocol", "TreatyClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "treatyd",
+            dependencies: ["TreatyDaemon", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(name: "treaty", dependencies: ["TreatyCLI"]),
+
+        .testTarget(name: "TreatyModelTests", dependencies: ["TreatyModel"]),
+        .testTarget(name: "TreatyStoreTests", dependencies: ["TreatyStore", "TreatyModel"]),
+        .testTarget(name: "TreatyProtocolTests", dependencies: ["TreatyProtocol", "TreatyModel"]),
+        .testTarget(
+            name: "TreatyDaemonTests",
+            dependencies: ["TreatyDaemon", "TreatyClient", "TreatyStore", "TreatyProtocol", "TreatyModel"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,93 @@
+import Foundation
+
+/// Folds text so that the spellings news uses for Azerbaijani, Turkish and Russian names meet.
+///
+/// Unicode's diacritic folding turns `Şuşa` into `susa`, never `shusha`, and leaves `ə` and `ı` alone. The
+/// phonetic key maps letters to the English transliteration they stand for (`ş` -> `sh`, `x` -> `kh`,
+/// `c` -> `j`, `q` -> `g`, `ə` -> `a`, Cyrillic letter by letter), then smooths the spots where English
+/// spellings waver (`iye` -> `ie`, a final `e` -> `a`). Both the stored text and the query go through the
+/// same fold, so `Jalil Khalilov`, `Cəlil Xəlilov` and `Джалил Халилов` all become `jalil khalilov`.
+public enum NameFolding {
+    /// The phonetic key of `text`: lowercase words of ASCII letters and digits, separated by spaces.
+    public static func phonetic(_ text: String) -> String {
+        words(of: text).map(phoneticWord).filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
+    /// The words of `text`, split at anything that is not a letter or digit.
+    public static func words(of text: String) -> [Substring] {
+        text.split { !($0.isLetter || $0.isNumber) }
+    }
+
+    /// The phonetic key of one word.
+    public static func phoneticWord<S: StringProtocol>(_ word: S) -> String {
+        var out = ""
+        out.reserveCapacity(word.utf8.count)
+        for scalar in word.lowercased().unicodeScalars {
+            if let mapped = letterMap[scalar] {
+                out += mapped
+            } else if scalar.isASCII {
+                if scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) { out.unicodeScalars.append(scalar) }
+            } else if let base = asciiBase(of: scalar) {
+                out += base
+            }
+        }
+        return smooth(out)
+    }
+
+    /// Spots where transliterations of one name differ: `dzh`/`dj` for `j`, `iye`/`ie`, a final `e`/`a`.
+    private static func smooth(_ word: String) -> String {
+        var w = word
+        for (from, to) in [("dzh", "j"), ("dj", "j"), ("zh", "j"), ("iya", "ia"), ("iye", "ie"), ("iyo", "io"),
+                           ("iyu", "iu"), ("yy", "y")] where w.contains(from) {
+            w = w.replacingAll(from, with: to)
+        }
+        if w.count > 3, w.hasSuffix("e") { w = String(w.dropLast()) + "a" }
+        return w
+    }
+
+    /// Letters whose transliteration is not their diacritic-free base.
+    static let letterMap: [Unicode.Scalar: String] = {
+        var map: [Unicode.Scalar: String] = [
+            // Azerbaijani and Turkish Latin.
+            "ə": "a", "ı": "i", "ş": "sh", "ç": "ch", "ğ": "g", "x": "kh", "q": "g", "c": "j", "ö": "o", "ü": "u",
+            "\u{307}": "",  // the dot that lowercasing İ leaves behind
+            // Russian Cyrillic, BGN/PCGN-like.
+            "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh", "з": "z", "и": "i",
+            "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+            "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y",
+            "ь": "", "э": "e", "ю": "yu", "я": "ya",
+            // Azerbaijani and Kazakh Cyrillic letters beyond Russian.
+            "ә": "a", "ғ": "g", "ҹ": "j", "һ": "h", "ј": "y", "ҝ": "g", "ө": "o", "ү": "u", "ұ": "u", "қ": "k",
+            "ң": "ng", "і": "i",
+        ]
+        // Characters that fold to more than their base letter.
+        map["ß"] = "ss"
+        map["æ"] = "ae"
+        map["ø"] = "o"
+        map["ł"] = "l"
+        map["đ"] = "d"
+        return map
+    }()
+
+    /// The ASCII letter under a Latin letter with diacritics (`é` -> `e`), or nil for other scripts.
+    private static func asciiBase(of scalar: Unicode.Scalar) -> String? {
+        let decomposed = String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars
+        guard let first = decomposed.first, first.isASCII, first.properties.isAlphabetic else {
+            return scalar.properties.generalCategory == .nonspacingMark ? "" : nil
+        }
+        return String(first)
+    }
+}
+
+extension String {
+    fileprivate func replacingAll(_ target: String, with replacement: String) -> String {
+        var result = ""
+        var rest = self[...]
+        while let range = rest.range(of: target) {
+            result += rest[..<range.lowerBound]
+            result += replacement
+            rest = rest[range.upperBound...]
+        }
+        return result + rest
+    }
+}

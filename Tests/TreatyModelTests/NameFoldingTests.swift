@@ -1,0 +1,37 @@
+import Testing
+import TreatyModel
+
+@Suite("Name folding")
+struct NameFoldingTests {
+    /// The English spellings news uses, and the native ones they stand for (domain.md).
+    static let pairs: [(String, String)] = [
+        ("Aliyev", "Əliyev"), ("Ismayil", "İsmayıl"), ("Babaoglu", "Babaoğlu"), ("Jalil Khalilov", "Cəlil Xəlilov"),
+        ("Shusha", "Şuşa"), ("Gabala", "Qəbələ"), ("Mirzazade", "Mirzəzadə"), ("Hikmat", "Hikmət"),
+        ("Nabiyev", "Nəbiyev"), ("Adalat Verdiyev", "Adalət Verdiyev"), ("Milli Majlis", "Milli Məclis"),
+    ]
+
+    @Test("English transliterations and native spellings share a phonetic key", arguments: pairs)
+    func transliterationMeetsNative(english: String, native: String) {
+        #expect(NameFolding.phonetic(english) == NameFolding.phonetic(native))
+    }
+
+    @Test("Cyrillic spellings meet the Latin ones")
+    func cyrillic() {
+        #expect(NameFolding.phonetic("Алиев") == NameFolding.phonetic("Aliyev"))
+        #expect(NameFolding.phonetic("Джалил Халилов") == NameFolding.phonetic("Jalil Khalilov"))
+        #expect(NameFolding.phonetic("Шуша") == NameFolding.phonetic("Şuşa"))
+    }
+
+    @Test("Different names stay different")
+    func distinct() {
+        #expect(NameFolding.phonetic("Aliyev") != NameFolding.phonetic("Nabiyev"))
+        #expect(NameFolding.phonetic("Shusha") != NameFolding.phonetic("Gabala"))
+        #expect(NameFolding.phonetic("Turkey") != NameFolding.phonetic("Uzbekistan"))
+    }
+
+    @Test("Punctuation splits words and case does not matter")
+    func words() {
+        #expect(NameFolding.phonetic("“ŞUŞA,  Declaration”") == NameFolding.phonetic("shusha declaration"))
+        #expect(NameFolding.words(of: "“Şuşa,  declaration”").count == 2)
+    }
+}
