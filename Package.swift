@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "Treaty",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "treatyd", targets: ["treatyd"]),
         .executable(name: "treaty", targets: ["treaty"]),

@@ -97,7 +97,7 @@ public struct LifecycleFact: Sendable, Hashable {
     }
 
     /// Whether the event had happened by `day`.
-    func happened(by day: Day) -> Certainty {
+    public func happened(by day: Day) -> Certainty {
         if let date { return date.relation(to: day) }
         return recorded <= day ? .yes : .maybe
     }
@@ -130,5 +130,17 @@ public enum StatusDerivation {
             }
         }
         return DerivedStatus(lower: lower, upper: upper)
+    }
+}
+
+extension DerivedStatus: Encodable {
+    enum CodingKeys: String, CodingKey { case status, lower, upper }
+
+    /// `{"status": "uncertain", "lower": "signed", "upper": "in_force"}`.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .status)
+        try container.encode(lower, forKey: .lower)
+        try container.encode(upper, forKey: .upper)
     }
 }

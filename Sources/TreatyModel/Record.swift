@@ -1,3 +1,5 @@
+import Foundation
+
 /// Who made a record and who changed it last, and when. Every synced row carries it.
 public struct Provenance: Sendable, Hashable {
     /// ISO 8601 UTC time with milliseconds.
@@ -256,5 +258,23 @@ public enum RecordError: Error, Sendable, Equatable, CustomStringConvertible {
             return f
         default: return nil
         }
+    }
+}
+
+extension Record: Encodable {
+    /// Encodes as the JSON form, ``json``.
+    public func encode(to encoder: Encoder) throws { try json.encode(to: encoder) }
+}
+
+extension JSONValue {
+    /// The JSON value of any `Encodable`, for putting typed results on the wire.
+    public init<T: Encodable>(encoding value: T) {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        guard let data = try? encoder.encode(value), let json = try? JSONCodec.decode(data) else {
+            self = .null
+            return
+        }
+        self = json
     }
 }

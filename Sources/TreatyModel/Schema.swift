@@ -125,7 +125,7 @@ public enum Schema {
         case .provision:
             return [
                 Field("agreement_id", .reference([.agreement]), required: true, doc: "The agreement."),
-                Field("type", .provisionType, required: true, doc: "The provision type slug."),
+                Field("provision_type", .provisionType, required: true, doc: "The provision type slug."),
                 Field("article", .text, doc: "Where in the text: \"Art. 2\"."),
                 Field("excerpt", .text, searchable: true, doc: "A short excerpt or paraphrase."),
                 Field("condition", .text, searchable: true, doc: "When it applies: \"armed aggression against a party\"."),
@@ -228,7 +228,7 @@ public enum Schema {
         case .predictionProvision:
             return [
                 Field("prediction_id", .reference([.prediction]), required: true, doc: "The prediction."),
-                Field("type", .provisionType, required: true, doc: "A provision type its condition names."),
+                Field("provision_type", .provisionType, required: true, doc: "A provision type its condition names."),
             ]
         }
     }

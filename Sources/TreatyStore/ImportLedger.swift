@@ -1,0 +1,58 @@
+import GRDB
+import TreatyModel
+
+/// References an import makes to records it has not reached yet, kept in a temporary table (not in
+/// memory, so an import of any size runs in constant memory) and checked when the last line is read.
+struct ImportLedger {
+    static func begin(_ db: Database) throws -> ImportLedger {
+        try db.execute(
+            sql: """
+                CREATE TEMP TABLE IF NOT EXISTS import_refs (
+                    line INTEGER NOT NULL, kind TEXT NOT NULL, field TEXT NOT NULL, target TEXT NOT NULL);
+                DELETE FROM import_refs;
+                CREATE TEMP TABLE IF NOT EXISTS import_ids (id TEXT PRIMARY KEY NOT NULL);
+                DELETE FROM import_ids;
+                """)
+        return ImportLedger()
+    }
+
+    func note(_ db: Database, line: Int, kind: RecordKind, field: String, target: String) throws {
+        try db.execute(
+            sql: "INSERT INTO import_refs (line, kind, field, target) VALUES (?, ?, ?, ?)",
+            arguments: [line, kind.rawValue, field, target])
+    }
+
+    /// Notes that the import carries `id`; false when it carried it already.
+    func claim(_ db: Database, id: String) throws -> Bool {
+        try db.execute(sql: "INSERT OR IGNORE INTO import_ids (id) VALUES (?)", arguments: [id])
+        return db.changesCount == 1
+    }
+
+    /// Checks every noted reference now that the whole import is in; throws for the first bad one by line.
+    func verify(_ db: Database) throws {
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT r.line, r.kind, r.field, r.target, i.kind AS actual
+                FROM import_refs r LEFT JOIN record_index i ON i.id = r.target
+                ORDER BY r.line
+                """)
+        while let row = try rows.next() {
+            let line: Int = row["line"]
+            guard let kind = RecordKind(rawValue: row["kind"]), let field = kind.field(row["field"]) else { continue }
+            let target: String = row["target"]
+            let actual = (row["actual"] as String?).flatMap(RecordKind.init(rawValue:))
+            if case .provisionType = field.type {
+                if actual != .provisionType { throw StoreError.unknownProvisionType(target, line: line) }
+                continue
+            }
+            guard let actual else {
+                throw StoreError.danglingReference(kind: kind, field: field.name, target: target, line: line)
+            }
+            if !field.referencedKinds.contains(actual) {
+                throw StoreError.wrongReferenceKind(kind: kind, field: field.name, target: target, actual: actual, line: line)
+            }
+        }
+        try db.execute(sql: "DELETE FROM import_refs; DELETE FROM import_ids;")
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import GRDB
+import TreatyModel
+
+/// What an import did.
+public struct ImportSummary: Sendable, Hashable, Codable {
+    /// Lines read, blank ones included.
+    public var lines = 0
+    public var created = 0
+    /// Records already present that the import carried a newer version of.
+    public var updated = 0
+    /// Records already present at the same or a newer version.
+    public var unchanged = 0
+
+    public init() {}
+}
+
+extension TreatyStore {
+    /// Imports a JSON Lines file: one record per line with a `"type"`, as ``exportJSONLines(includeDeleted:to:)``
+    /// writes it.
+    ///
+    /// The whole file is one transaction: every record is validated and every reference checked (to
+    /// records already stored or anywhere in the file) before the commit; one bad line and nothing is
+    /// written. Records keep their ids and provenance when given (lossless); a record already present is
+    /// replaced only by a higher version. Memory stays constant whatever the file's size.
+    ///
+    /// - Parameter progress: called with the number of lines read, every 1,000 lines.
+    public func importJSONLines(
+        from path: String, user: String, progress: (@Sendable (Int) -> Void)? = nil
+    ) async throws(StoreError) -> ImportSummary {
+        _ = try LineReader(path: path)  // fail early, outside the transaction, when the file cannot be read
+        let context = context(user: user)
+        return try await write { db in
+            var reader = try LineReader(path: path)
+            var summary = ImportSummary()
+            let ledger = try ImportLedger.begin(db)
+            while let line = reader.next() {
+                summary.lines += 1
+                try Self.importLine(db, line, number: summary.lines, ledger: ledger, context: context, summary: &summary)
+                if summary.lines % 1000 == 0 { progress?(summary.lines) }
+            }
+            if reader.overlongLine {
+                throw StoreError.invalidJSON("line longer than 16 MiB", line: summary.lines + 1)
+            }
+            try ledger.verify(db)
+            progress?(summary.lines)
+            return summary
+        }
+    }
+
+    static func importLine(
+        _ db: Database, _ data: Data, number: Int, ledger: ImportLedger, context: WriteContext,
+        summary: inout ImportSummary
+    ) throws {
+        if data.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
+        let json: JSONValue
+        do {
+            json = try JSONCodec.decode(data)
+        } catch {
+            throw StoreError.invalidJSON(error.description, line: number)
+        }
+        let record: Record
+        do {
+            record = try Record(json: json)
+        } catch {
+            throw StoreError.invalidRecord(error, line: number)
+        }
+        if !record.id.isEmpty {
+            guard try ledger.claim(db, id: record.id) else { throw StoreError.duplicateID(record.id, line: number) }
+            if let existingKind = try RecordRows.kind(of: record.id, db) {
+                guard existingKind == record.kind else {
+                    throw StoreError.invalidArgument(
+                        "line \(number): \(record.id) is a \(existingKind.rawValue) here, not a \(record.kind.rawValue)")
+                }
+                let existing = try RecordRows.fetch(db, kind: existingKind, id: record.id)
+                if let incoming = record.provenance, let current = existing?.provenance, incoming.version > current.version
+                {
+                    try Writes.replace(db, record, provenance: incoming, ledger: ledger, line: number)
+                    summary.updated += 1
+                } else {
+                    summary.unchanged += 1
+                }
+                return
+            }
+        }
+        try Writes.create(
+            db, record, context: context, provenance: record.provenance, deferReferences: ledger, line: number)
+        summary.created += 1
+    }
+
+    /// Writes every record (tombstones too, unless told otherwise) as JSON Lines, kind by kind, oldest first.
+    ///
+    /// Rows are read through a cursor and handed to `write` one line at a time (without the newline), so
+    /// memory stays constant. The lines read back with ``importJSONLines(from:user:progress:)`` to the same records.
+    public func exportJSONLines(includeDeleted: Bool = true, to write: (String) throws -> Void) throws(StoreError) {
+        try readSync { db in
+            for kind in RecordKind.allCases {
+                let condition = includeDeleted ? "" : "WHERE deleted = 0"
+                let rows = try Row.fetchCursor(db, sql: "SELECT * FROM \"\(kind.rawValue)\" \(condition) ORDER BY rowid")
+                while let row = try rows.next() {
+                    try write(JSONCodec.string(RecordRows.record(from: row, kind: kind).json))
+                }
+            }
+        }
+    }
+
+    /// Writes the JSON Lines export to a file, replacing it atomically.
+    public func exportJSONLines(toFile path: String, includeDeleted: Bool = true) throws(StoreError) -> Int {
+        let temporary = path + ".partial"
+        guard FileManager.default.createFile(atPath: temporary, contents: nil),
+            let handle = FileHandle(forWritingAtPath: temporary)
+        else { throw .io("cannot write \(path)") }
+        var count = 0
+        var buffer = Data()
+        do {
+            try exportJSONLines(includeDeleted: includeDeleted) { line in
+                buffer.append(contentsOf: line.utf8)
+                buffer.append(0x0A)
+                count += 1
+                if buffer.count > 1 << 16 {
+                    try handle.write(contentsOf: buffer)
+                    buffer.removeAll(keepingCapacity: true)
+                }
+            }
+            try handle.write(contentsOf: buffer)
+            try handle.close()
+            _ = try FileManager.default.replaceItemAt(URL(fileURLWithPath: path), withItemAt: URL(fileURLWithPath: temporary))
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw StoreError.wrap(error)
+        }
+        return count
+    }
+}

@@ -1,0 +1,74 @@
+import GRDB
+import TreatyModel
+
+/// The versioned migrations that run when a store opens.
+///
+/// Migrations only grow: a released one is never edited. `v1` lays out the record tables from
+/// ``Schema`` as it stood at version 1; a later change to ``Schema`` comes with a migration of its own
+/// (a test checks that the migrated tables and ``Schema`` agree).
+enum Migrations {
+    static let names = ["v1-records", "v2-search"]
+
+    static func migrator(upTo last: String? = nil) -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-records") { db in
+            for kind in RecordKind.allCases {
+                try db.execute(sql: createTableSQL(for: kind))
+                for field in kind.fields where !field.referencedKinds.isEmpty {
+                    try db.execute(
+                        sql: "CREATE INDEX \"\(kind.rawValue)_\(field.name)\" ON \"\(kind.rawValue)\"(\"\(field.name)\")")
+                }
+            }
+            try db.execute(sql: "CREATE TABLE treaty_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")
+        }
+        guard last != "v1-records" else { return migrator }
+        migrator.registerMigration("v2-search") { db in
+            // Local and derived: every record's id and kind (for short ids and prefixes) and the search index.
+            try db.execute(
+                sql: """
+                    CREATE TABLE record_index (
+                        seq INTEGER PRIMARY KEY,
+                        id TEXT NOT NULL UNIQUE,
+                        kind TEXT NOT NULL
+                    );
+                    CREATE VIRTUAL TABLE search_fts USING fts5(
+                        kind UNINDEXED, id UNINDEXED, text, phonetic,
+                        tokenize = 'unicode61 remove_diacritics 2'
+                    );
+                    """)
+            for kind in RecordKind.allCases {
+                try db.execute(
+                    sql: "INSERT INTO record_index (id, kind) SELECT id, ? FROM \"\(kind.rawValue)\"",
+                    arguments: [kind.rawValue])
+            }
+            try SearchIndex.rebuild(db)
+        }
+        return migrator
+    }
+
+    static func createTableSQL(for kind: RecordKind) -> String {
+        var columns = ["id TEXT PRIMARY KEY NOT NULL"]
+        for field in kind.fields {
+            var column = "\"\(field.name)\" \(sqlType(field.type))"
+            if field.required { column += " NOT NULL" }
+            if case .reference(let kinds) = field.type, kinds.count == 1 {
+                column += " REFERENCES \"\(kinds[0].rawValue)\"(id) DEFERRABLE INITIALLY DEFERRED"
+            }
+            columns.append(column)
+        }
+        columns += [
+            "created_at TEXT NOT NULL", "created_office TEXT NOT NULL", "created_user TEXT NOT NULL",
+            "updated_at TEXT NOT NULL", "updated_office TEXT NOT NULL", "updated_user TEXT NOT NULL",
+            "version INTEGER NOT NULL", "deleted INTEGER NOT NULL DEFAULT 0",
+        ]
+        return "CREATE TABLE \"\(kind.rawValue)\" (\n    " + columns.joined(separator: ",\n    ") + "\n)"
+    }
+
+    static func sqlType(_ type: Field.ValueType) -> String {
+        switch type {
+        case .integer, .boolean: return "INTEGER"
+        case .number: return "REAL"
+        case .text, .date, .choice, .reference, .provisionType: return "TEXT"
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import TreatyModel
+
+/// Everything the store refuses, with what a user needs to act on it.
+///
+/// ``name`` is stable: the daemon sends it as `error.data.name`, scripts match on it.
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The database was written by a newer Treaty; it is left untouched.
+    case newerSchema(path: String, found: Int, supported: Int)
+    case notFound(String)
+    case ambiguous(prefix: String, candidates: [String])
+    /// A record that does not fit the schema; `line` is set during an import.
+    case invalidRecord(TreatyModel.RecordError, line: Int?)
+    case invalidJSON(String, line: Int?)
+    case danglingReference(kind: RecordKind, field: String, target: String, line: Int?)
+    case wrongReferenceKind(kind: RecordKind, field: String, target: String, actual: RecordKind, line: Int?)
+    case unknownProvisionType(String, line: Int?)
+    case duplicateID(String, line: Int?)
+    /// An edit named a version that is no longer the current one: someone else changed the record.
+    case staleVersion(id: String, given: Int64, current: Int64)
+    case deleted(String)
+    case wrongKind(id: String, expected: RecordKind, actual: RecordKind)
+    case invalidArgument(String)
+    case officeKey(String)
+    case io(String)
+    case database(String)
+
+    /// A stable machine-readable name.
+    public var name: String {
+        switch self {
+        case .newerSchema: return "newer_schema"
+        case .notFound: return "not_found"
+        case .ambiguous: return "ambiguous_id"
+        case .invalidRecord: return "invalid_record"
+        case .invalidJSON: return "invalid_json"
+        case .danglingReference: return "dangling_reference"
+        case .wrongReferenceKind: return "wrong_reference_kind"
+        case .unknownProvisionType: return "unknown_provision_type"
+        case .duplicateID: return "duplicate_id"
+        case .staleVersion: return "stale_version"
+        case .deleted: return "deleted"
+        case .wrongKind: return "wrong_kind"
+        case .invalidArgument: return "invalid_argument"
+        case .officeKey: return "office_key"
+        case .io: return "io_error"
+        case .database: return "database_error"
+        }
+    }
+
+    /// The line of an import the error is about, if any.
+    public var line: Int? {
+        switch self {
+        case .invalidRecord(_, let line), .invalidJSON(_, let line), .danglingReference(_, _, _, let line),
+            .wrongReferenceKind(_, _, _, _, let line), .unknownProvisionType(_, let line), .duplicateID(_, let line):
+            return line
+        default: return nil
+        }
+    }
+
+    public var description: String {
+        let at = line.map { "line \($0): " } ?? ""
+        switch self {
+        case .newerSchema(let path, let found, let supported):
+            return "\(path) has schema version \(found), newer than this Treaty supports (\(supported)); "
+                + "upgrade Treaty. The database was not changed."
+        case .notFound(let id): return "no record \"\(id)\""
+        case .ambiguous(let prefix, let candidates):
+            return "\"\(prefix)\" is ambiguous: it starts \(candidates.joined(separator: ", ")); type more of it"
+        case .invalidRecord(let error, _): return at + error.description
+        case .invalidJSON(let why, _): return at + "not a JSON record: \(why)"
+        case .danglingReference(let kind, let field, let target, _):
+            return at + "\(kind.rawValue).\(field) refers to \"\(target)\", which does not exist"
+        case .wrongReferenceKind(let kind, let field, let target, let actual, _):
+            let allowed = kind.field(field)?.referencedKinds.map(\.rawValue).joined(separator: " or ") ?? "?"
+            return at + "\(kind.rawValue).\(field) must refer to a \(allowed), but \"\(target)\" is a \(actual.rawValue)"
+        case .unknownProvisionType(let slug, _):
+            return at + "unknown provision type \"\(slug)\"; define it first with a provision_type record "
+                + "(built in: \(ProvisionVocabulary.builtIn.map(\.slug).joined(separator: ", ")))"
+        case .duplicateID(let id, _): return at + "a record with id \"\(id)\" is already in the import"
+        case .staleVersion(let id, let given, let current):
+            return "\(id) is at version \(current), not \(given): someone changed it since you read it; "
+                + "read it again and redo the edit"
+        case .deleted(let id): return "\(id) is deleted"
+        case .wrongKind(let id, let expected, let actual):
+            return "\(id) is a \(actual.rawValue), not a \(expected.rawValue)"
+        case .invalidArgument(let why): return why
+        case .officeKey(let why): return "office key: \(why)"
+        case .io(let why): return why
+        case .database(let why): return "database: \(why)"
+        }
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+import GRDB
+import Synchronization
+import TreatyModel
+
+/// The register: one SQLite database (WAL, foreign keys on) and this office's key beside it.
+///
+/// All methods are safe to call from any task: GRDB's pool serialises writes and runs reads
+/// concurrently on snapshots.
+public final class TreatyStore: Sendable {
+    /// Where the database lives.
+    public let path: String
+    /// This office.
+    public let office: OfficeIdentity
+    let pool: DatabasePool
+    let clock: @Sendable () -> Int64
+    private let closed = Atomic<Bool>(false)
+
+    /// The file name of the database inside a state directory.
+    public static let databaseFileName = "treaty.sqlite"
+
+    /// The office key lives beside the database: `<database>.key`, mode 0600.
+    public static func keyPath(forDatabase path: String) -> String { path + ".key" }
+
+    /// Opens (creating if needed) the database at `path` and runs pending migrations.
+    ///
+    /// A new database makes a new office: an Ed25519 key written beside it with mode 0600, and the
+    /// office's row. A database whose schema is newer than this build is refused before anything is
+    /// written to it.
+    ///
+    /// - Parameters:
+    ///   - clock: milliseconds since 1970, injectable so tests control time.
+    ///   - officeName: the name given to a new office.
+    public static func open(
+        path: String, officeName: String? = nil,
+        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+    ) throws(StoreError) -> TreatyStore {
+        let keyPath = keyPath(forDatabase: path)
+        let exists = FileManager.default.fileExists(atPath: path)
+        if exists {
+            try refuseNewerSchema(at: path)
+        } else if FileManager.default.fileExists(atPath: keyPath) {
+            throw .officeKey(
+                "\(keyPath) exists but \(path) does not; refusing to reuse an office key for a new database "
+                    + "(its sequence numbers would clash). Move the key away or restore the database.")
+        }
+        let identity = exists ? try OfficeIdentity.load(from: keyPath) : try OfficeIdentity.create(at: keyPath)
+
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            try Migrations.migrator().migrate(pool)
+            try pool.write { db in
+                try db.execute(sql: "PRAGMA user_version = \(Schema.version)")
+            }
+        } catch {
+            throw .database("cannot open \(path): \(error)")
+        }
+        let store = TreatyStore(path: path, office: identity, pool: pool, clock: clock)
+        try store.ensureOfficeRow(name: officeName)
+        return store
+    }
+
+    init(path: String, office: OfficeIdentity, pool: DatabasePool, clock: @escaping @Sendable () -> Int64) {
+        self.path = path
+        self.office = office
+        self.pool = pool
+        self.clock = clock
+    }
+
+    /// Reads `user_version` through a read-only connection so a newer database is never touched.
+    private static func refuseNewerSchema(at path: String) throws(StoreError) {
+        var config = Configuration()
+        config.readonly = true
+        let found: Int
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            found = try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
+            try queue.close()
+        } catch {
+            throw .database("cannot read \(path): \(error)")
+        }
+        if found > Schema.version {
+            throw .newerSchema(path: path, found: found, supported: Schema.version)
+        }
+    }
+
+    /// Checkpoints the WAL and closes every connection. Closing again does nothing.
+    public func close() throws(StoreError) {
+        guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        do {
+            _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+            try pool.close()
+        } catch {
+            throw .database("cannot close \(path): \(error)")
+        }
+    }
+
+    private func ensureOfficeRow(name: String?) throws(StoreError) {
+        let identity = office
+        let publicKey = identity.publicKeyBase64
+        let context = WriteContext(office: identity.id, user: "treatyd", now: timestamp())
+        try writeSync { db in
+            if try RecordRows.kind(of: identity.id, db) != nil { return }
+            var fields: [String: JSONValue] = ["public_key": .string(publicKey)]
+            if let name { fields["name"] = .string(name) }
+            try Writes.create(
+                db, Record(kind: .office, id: identity.id, fields: fields), context: context, deferReferences: nil)
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO treaty_meta (key, value) VALUES ('office_id', ?)", arguments: [identity.id])
+        }
+    }
+
+    /// The current time as a provenance timestamp.
+    func timestamp() -> String { Timestamp.format(millisecondsSince1970: clock()) }
+
+    func context(user: String) -> WriteContext {
+        WriteContext(office: office.id, user: user, now: timestamp())
+    }
+
+    // MARK: Running work on the database, with errors made typed
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        do {
+            return try await pool.read(body)
+        } catch {
+            throw StoreError.wrap(error)
+        }
+    }
+
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        do {
+            return try await pool.write(body)
+        } catch {
+            throw StoreError.wrap(error)
+        }
+    }
+
+    func writeSync<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.write(body)
+        } catch {
+            throw StoreError.wrap(error)
+        }
+    }
+
+    func readSync<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw StoreError.wrap(error)
+        }
+    }
+}
+
+extension StoreError {
+    static func wrap(_ error: any Error) -> StoreError {
+        if let error = error as? StoreError { return error }
+        if let error = error as? RecordError { return .invalidRecord(error, line: nil) }
+        return .database(String(describing: error))
+    }
+}
+
+/// Who is writing, from which office, and when: stamped on every row a write touches.
+struct WriteContext: Sendable {
+    let office: String
+    let user: String
+    let now: String
+
+    func newProvenance() -> Provenance {
+        Provenance(
+            createdAt: now, createdOffice: office, createdUser: user, updatedAt: now, updatedOffice: office,
+            updatedUser: user, version: 1, deleted: false)
+    }
+}

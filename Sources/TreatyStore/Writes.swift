@@ -1,0 +1,164 @@
+import GRDB
+import TreatyModel
+
+/// Writes on an open transaction: create, update and delete (a tombstone), each keeping the search index
+/// and the id index in step and checking every reference.
+enum Writes {
+    /// Creates `record` (validated again here), generating an id when it has none.
+    ///
+    /// - Parameters:
+    ///   - provenance: kept as given (an import); nil stamps a new one from `context`.
+    ///   - deferReferences: during an import, references to records not yet seen are noted there and
+    ///     checked when the import ends; otherwise they must exist now.
+    @discardableResult
+    static func create(
+        _ db: Database, _ record: Record, context: WriteContext, provenance: Provenance? = nil,
+        deferReferences: ImportLedger?, line: Int? = nil
+    ) throws -> Record {
+        var record = record
+        do {
+            record.fields = try Record.validate(fields: record.fields, of: record.kind, requireAll: true)
+        } catch {
+            throw StoreError.invalidRecord(error, line: line)
+        }
+        if record.id.isEmpty { record.id = RecordID.generate() }
+        if record.kind == .provisionType, !ProvisionVocabulary.isWellFormed(record.id) {
+            throw StoreError.invalidRecord(
+                .invalidValue(
+                    kind: .provisionType, field: "id", value: record.id,
+                    reason: "is not a slug (lowercase letters, digits and hyphens)"), line: line)
+        }
+        if let existing = try RecordRows.kind(of: record.id, db) {
+            throw deferReferences != nil
+                ? StoreError.duplicateID(record.id, line: line)
+                : StoreError.invalidArgument("a \(existing.rawValue) with id \(record.id) exists already")
+        }
+        try checkReferences(db, record, changed: Set(record.fields.keys), ledger: deferReferences, line: line)
+        let stamp = provenance ?? context.newProvenance()
+        try db.execute(sql: RecordRows.insertSQL(for: record.kind), arguments: StatementArguments(RecordRows.values(for: record, provenance: stamp)))
+        try db.execute(
+            sql: "INSERT INTO record_index (id, kind) VALUES (?, ?)", arguments: [record.id, record.kind.rawValue])
+        record.provenance = stamp
+        try SearchIndex.reindex(db, record)
+        return record
+    }
+
+    /// Changes the given fields of a record at `version`; a null clears a field.
+    static func update(
+        _ db: Database, id: String, version: Int64, set changes: [String: JSONValue], context: WriteContext
+    ) throws -> Record {
+        var record = try current(db, id: id)
+        guard var provenance = record.provenance else { throw StoreError.notFound(id) }
+        guard !provenance.deleted else { throw StoreError.deleted(id) }
+        guard provenance.version == version else {
+            throw StoreError.staleVersion(id: id, given: version, current: provenance.version)
+        }
+        let patch: [String: JSONValue]
+        do {
+            patch = try Record.validate(fields: changes, of: record.kind, requireAll: false)
+        } catch {
+            throw StoreError.invalidRecord(error, line: nil)
+        }
+        for name in changes.keys { record.fields[name] = patch[name] }
+        try checkReferences(db, record, changed: Set(patch.keys), ledger: nil, line: nil)
+        provenance.version += 1
+        provenance.updatedAt = context.now
+        provenance.updatedOffice = context.office
+        provenance.updatedUser = context.user
+        try save(db, record, provenance: provenance)
+        return record.with(provenance)
+    }
+
+    /// Marks a record deleted. The row stays as a tombstone so the delete can travel to other offices.
+    static func delete(_ db: Database, id: String, version: Int64?, context: WriteContext) throws -> Record {
+        let record = try current(db, id: id)
+        guard var provenance = record.provenance else { throw StoreError.notFound(id) }
+        guard !provenance.deleted else { throw StoreError.deleted(id) }
+        if let version, provenance.version != version {
+            throw StoreError.staleVersion(id: id, given: version, current: provenance.version)
+        }
+        if record.kind == .office, record.id == context.office {
+            throw StoreError.invalidArgument("this office cannot delete its own office record")
+        }
+        provenance.version += 1
+        provenance.deleted = true
+        provenance.updatedAt = context.now
+        provenance.updatedOffice = context.office
+        provenance.updatedUser = context.user
+        try save(db, record, provenance: provenance)
+        return record.with(provenance)
+    }
+
+    /// Replaces an existing record's row as it is in an import: same id, newer version.
+    static func replace(_ db: Database, _ record: Record, provenance: Provenance, ledger: ImportLedger, line: Int)
+        throws
+    {
+        try checkReferences(db, record, changed: Set(record.fields.keys), ledger: ledger, line: line)
+        try save(db, record, provenance: provenance)
+    }
+
+    static func current(_ db: Database, id: String) throws -> Record {
+        guard let kind = try RecordRows.kind(of: id, db), let record = try RecordRows.fetch(db, kind: kind, id: id)
+        else { throw StoreError.notFound(id) }
+        return record
+    }
+
+    private static func save(_ db: Database, _ record: Record, provenance: Provenance) throws {
+        let values = RecordRows.values(for: record, provenance: provenance)
+        try db.execute(
+            sql: RecordRows.updateSQL(for: record.kind),
+            arguments: StatementArguments(Array(values.dropFirst()) + [record.id.databaseValue]))
+        try SearchIndex.reindex(db, record.with(provenance))
+    }
+
+    /// Checks that every changed reference names a live record of an allowed kind, and that provision
+    /// types are known. With a ledger, targets not present yet are noted for the end of the import.
+    static func checkReferences(
+        _ db: Database, _ record: Record, changed: Set<String>, ledger: ImportLedger?, line: Int?
+    ) throws {
+        for field in record.kind.fields where changed.contains(field.name) {
+            guard let target = record.fields[field.name]?.stringValue else { continue }
+            switch field.type {
+            case .reference(let allowed):
+                guard let actual = try RecordRows.kind(of: target, db) else {
+                    if let ledger {
+                        try ledger.note(db, line: line ?? 0, kind: record.kind, field: field.name, target: target)
+                        continue
+                    }
+                    throw StoreError.danglingReference(kind: record.kind, field: field.name, target: target, line: line)
+                }
+                guard allowed.contains(actual) else {
+                    throw StoreError.wrongReferenceKind(
+                        kind: record.kind, field: field.name, target: target, actual: actual, line: line)
+                }
+                if ledger == nil, try isDeleted(db, kind: actual, id: target) {
+                    throw StoreError.deleted(target)
+                }
+            case .provisionType:
+                if ProvisionVocabulary.builtInSlugs.contains(target) { continue }
+                let defined = try Bool.fetchOne(
+                    db, sql: "SELECT deleted = 0 FROM provision_type WHERE id = ?", arguments: [target])
+                if defined == true { continue }
+                if let ledger, defined == nil {
+                    try ledger.note(db, line: line ?? 0, kind: record.kind, field: field.name, target: target)
+                    continue
+                }
+                throw StoreError.unknownProvisionType(target, line: line)
+            default:
+                continue
+            }
+        }
+    }
+
+    static func isDeleted(_ db: Database, kind: RecordKind, id: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT deleted FROM \"\(kind.rawValue)\" WHERE id = ?", arguments: [id]) ?? false
+    }
+}
+
+extension Record {
+    func with(_ provenance: Provenance) -> Record {
+        var copy = self
+        copy.provenance = provenance
+        return copy
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import GRDB
+import Testing
+import TreatyModel
+@testable import TreatyStore
+
+@Suite("Migrations")
+struct MigrationTests {
+    @Test("A version-1 database (before search existed) upgrades and its records become searchable")
+    func fromV1() async throws {
+        let directory = NSTemporaryDirectory() + "treaty-migration-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/treaty.sqlite"
+        // Lay down the old schema by hand, as an older treatyd left it, with one record in it.
+        let old = try DatabaseQueue(path: path)
+        try Migrations.migrator(upTo: "v1-records").migrate(old)
+        try await old.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO person (id, name, created_at, created_office, created_user, updated_at,
+                        updated_office, updated_user, version, deleted)
+                    VALUES ('oldperson', 'Hikmət Babaoğlu', '2024-01-01T00:00:00.000Z', 'o', 'u',
+                        '2024-01-01T00:00:00.000Z', 'o', 'u', 1, 0)
+                    """)
+            #expect(try db.tableExists("search_fts") == false)
+        }
+        try old.close()
+        _ = try OfficeIdentity.create(at: TreatyStore.keyPath(forDatabase: path))
+
+        let store = try TreatyStore.open(path: path)
+        defer { try? store.close() }
+        #expect(try await store.search("Babaoglu").map(\.id) == ["oldperson"])
+        #expect(try await store.resolve("oldp").id == "oldperson")
+        let applied = try store.readSync { db in try Migrations.migrator().appliedMigrations(db) }
+        #expect(applied == Migrations.names)
+    }
+}

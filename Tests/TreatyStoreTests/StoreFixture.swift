@@ -1,0 +1,54 @@
+import Foundation
+import TreatyModel
+@testable import TreatyStore
+
+/// A store in a fresh temporary directory, removed when the fixture goes.
+final class StoreFixture: Sendable {
+    let directory: String
+    let store: TreatyStore
+
+    /// 2025-10-08T12:00:00.000Z: after the Gabala summit, so the seed's undated events are "recorded" then.
+    static let fixedClock: @Sendable () -> Int64 = { 1_759_924_800_000 }
+
+    init(clock: @escaping @Sendable () -> Int64 = StoreFixture.fixedClock) throws {
+        directory = NSTemporaryDirectory() + "treaty-test-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        store = try TreatyStore.open(path: directory + "/treaty.sqlite", clock: clock)
+    }
+
+    deinit {
+        try? store.close()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// The repository's examples/seed.jsonl.
+    static var seedPath: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples/seed.jsonl").path
+    }
+
+    /// A fixture with the seed imported.
+    static func seeded() async throws -> StoreFixture {
+        let fixture = try StoreFixture()
+        _ = try await fixture.store.importJSONLines(from: seedPath, user: "seed")
+        return fixture
+    }
+
+    /// Writes lines to a file in the fixture's directory and returns its path.
+    func file(_ name: String, lines: [String]) throws -> String {
+        let path = directory + "/" + name
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// The one live record of `kind` whose `field` is `value`.
+    func one(_ kind: RecordKind, _ field: String, _ value: String) async throws -> Record {
+        let found = try await store.list(kind, filter: [field: .string(value)])
+        guard found.count == 1 else { throw FixtureError.expectedOne(kind, field, value, found.count) }
+        return found[0]
+    }
+}
+
+enum FixtureError: Error {
+    case expectedOne(RecordKind, String, String, Int)
+}
