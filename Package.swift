@@ -40,6 +40,7 @@ let package = Package(
             name: "TreatyDaemon",
             dependencies: [
                 "TreatyModel", "TreatyProtocol", "TreatyStore",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

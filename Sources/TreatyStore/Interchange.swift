@@ -30,7 +30,7 @@ extension TreatyStore {
     ) async throws(StoreError) -> ImportSummary {
         _ = try LineReader(path: path)  // fail early, outside the transaction, when the file cannot be read
         let context = context(user: user)
-        return try await write { db in
+        let summary = try await write { db in
             var reader = try LineReader(path: path)
             var summary = ImportSummary()
             let ledger = try ImportLedger.begin(db)
@@ -46,6 +46,10 @@ extension TreatyStore {
             progress?(summary.lines)
             return summary
         }
+        if summary.created + summary.updated > 0 {
+            changes.publish(ChangeEvent(operation: .imported, record: nil, summary: summary))
+        }
+        return summary
     }
 
     static func importLine(
@@ -130,5 +134,58 @@ extension TreatyStore {
             throw StoreError.wrap(error)
         }
         return count
+    }
+}
+
+/// Where a paged export stopped: the kind and the last row handed out. Its text form is opaque to callers.
+public struct ExportCursor: Sendable, Hashable, CustomStringConvertible {
+    let kindIndex: Int
+    let rowid: Int64
+
+    public var description: String { "\(kindIndex).\(rowid)" }
+
+    public init?(_ text: String) {
+        let parts = text.split(separator: ".")
+        guard parts.count == 2, let k = Int(parts[0]), let r = Int64(parts[1]),
+            RecordKind.allCases.indices.contains(k)
+        else { return nil }
+        kindIndex = k
+        rowid = r
+    }
+
+    init(kindIndex: Int, rowid: Int64) {
+        self.kindIndex = kindIndex
+        self.rowid = rowid
+    }
+}
+
+extension TreatyStore {
+    /// One page of the JSON Lines export, in the same order as ``exportJSONLines(includeDeleted:to:)``.
+    ///
+    /// - Returns: up to `limit` lines and the cursor to pass for the next page, nil after the last.
+    public func exportPage(after cursor: ExportCursor?, limit: Int) async throws(StoreError)
+        -> (lines: [String], next: ExportCursor?)
+    {
+        guard (1...10_000).contains(limit) else { throw .invalidArgument("limit must be between 1 and 10000") }
+        return try await read { db in
+            var lines: [String] = []
+            var kindIndex = cursor?.kindIndex ?? 0
+            var after = cursor?.rowid ?? 0
+            var last = ExportCursor(kindIndex: kindIndex, rowid: after)
+            while kindIndex < RecordKind.allCases.count {
+                let kind = RecordKind.allCases[kindIndex]
+                let rows = try Row.fetchAll(
+                    db, sql: "SELECT rowid AS _rowid, * FROM \"\(kind.rawValue)\" WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                    arguments: [after, limit - lines.count])
+                for row in rows {
+                    lines.append(JSONCodec.string(RecordRows.record(from: row, kind: kind).json))
+                    last = ExportCursor(kindIndex: kindIndex, rowid: row["_rowid"])
+                }
+                if lines.count == limit { return (lines, last) }
+                kindIndex += 1
+                after = 0
+            }
+            return (lines, nil)
+        }
     }
 }

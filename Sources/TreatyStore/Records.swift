@@ -12,9 +12,11 @@ extension TreatyStore {
         if let id, !RecordID.isValid(id) { throw .invalidRecord(.invalidID(id), line: nil) }
         let record = Record(kind: kind, id: id ?? "", fields: fields)
         let context = context(user: user)
-        return try await write { db in
+        let created = try await write { db in
             try Writes.create(db, record, context: context, deferReferences: nil)
         }
+        changes.publish(ChangeEvent(operation: .created, record: created, summary: nil))
+        return created
     }
 
     /// The record with this id or unambiguous id prefix; a deleted one comes back with `deleted` set.
@@ -30,19 +32,23 @@ extension TreatyStore {
     {
         guard !changes.isEmpty else { throw .invalidArgument("nothing to change") }
         let context = context(user: user)
-        return try await write { db in
+        let updated = try await write { db in
             let id = try Resolve.id(db, idOrPrefix).id
             return try Writes.update(db, id: id, version: version, set: changes, context: context)
         }
+        self.changes.publish(ChangeEvent(operation: .updated, record: updated, summary: nil))
+        return updated
     }
 
     /// Deletes a record (a tombstone that syncs). With `version`, refuses if the record changed since.
     public func delete(_ idOrPrefix: String, version: Int64? = nil, user: String) async throws(StoreError) -> TreatyModel.Record {
         let context = context(user: user)
-        return try await write { db in
+        let deleted = try await write { db in
             let id = try Resolve.id(db, idOrPrefix).id
             return try Writes.delete(db, id: id, version: version, context: context)
         }
+        changes.publish(ChangeEvent(operation: .deleted, record: deleted, summary: nil))
+        return deleted
     }
 
     /// Records of a kind, oldest first, optionally only those whose fields equal `filter`.

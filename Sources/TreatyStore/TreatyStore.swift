@@ -14,6 +14,8 @@ public final class TreatyStore: Sendable {
     public let office: OfficeIdentity
     let pool: DatabasePool
     let clock: @Sendable () -> Int64
+    /// Changes as they commit, for subscriptions.
+    public let changes = ChangeFeed()
     private let closed = Atomic<Bool>(false)
 
     /// The file name of the database inside a state directory.

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import TreatyModel
 
@@ -27,6 +28,17 @@ enum Writes {
                 .invalidValue(
                     kind: .provisionType, field: "id", value: record.id,
                     reason: "is not a slug (lowercase letters, digits and hyphens)"), line: line)
+        }
+        if record.kind == .office {
+            // An office's id is the SHA-256 of its public key: anything else would let a key be pinned under a
+            // false name.
+            let key = Data(base64Encoded: record.text("public_key") ?? "") ?? Data()
+            guard key.count == 32, OfficeIdentity.id(of: key) == record.id else {
+                throw StoreError.invalidRecord(
+                    .invalidValue(
+                        kind: .office, field: "id", value: record.id,
+                        reason: "must be the SHA-256 (hex) of public_key, a base64 Ed25519 key of 32 bytes"), line: line)
+            }
         }
         if let existing = try RecordRows.kind(of: record.id, db) {
             throw deferReferences != nil

@@ -1,1 +1,3 @@
-print("treaty")
+import TreatyCLI
+
+await TreatyCommand.run()

@@ -1,1 +1,64 @@
-print("treatyd")
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import TreatyDaemon
+import TreatyModel
+
+/// treatyd: owns the Treaty database and serves JSON-RPC 2.0 on a Unix socket.
+@main
+struct TreatyDaemonCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "treatyd",
+        abstract: "Treaty's daemon: owns the database and serves JSON-RPC 2.0 on a Unix socket.",
+        discussion: """
+            The database lives in the state directory (--state-dir, else $STATE_DIRECTORY, else \
+            $XDG_STATE_HOME/treaty, else ~/.local/state/treaty). The socket is --socket, else $TREATY_SOCKET, \
+            else $XDG_RUNTIME_DIR/treaty/treaty.sock, else /run/treaty/treaty.sock. Flags override the \
+            configuration file.
+            """)
+
+    @Option(name: .customLong("state-dir"), help: "Directory for the database and the office key.")
+    var stateDirectory: String?
+
+    @Option(help: "Path of the Unix socket to serve.")
+    var socket: String?
+
+    @Option(help: "A JSON configuration file (see examples/treatyd.json).")
+    var config: String?
+
+    @Option(help: .init("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
+    var logLevel: Logger.Level = .info
+
+    @Option(
+        name: .customLong("write-interface"),
+        help: .init("Write the OpenRPC document, with example results run on SEED, to FILE, and exit.", valueName: "FILE"))
+    var interfaceFile: String?
+
+    @Option(help: .init("The seed JSON Lines file for --write-interface.", valueName: "SEED"))
+    var seed: String = "examples/seed.jsonl"
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        if let interfaceFile {
+            try await InterfaceWriter.write(to: interfaceFile, seed: seed)
+            return
+        }
+        var logger = Logger(label: "treatyd") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = logLevel
+        let configuration: DaemonConfiguration
+        do {
+            configuration = try DaemonConfiguration.load(
+                file: config, stateDirectory: stateDirectory, socket: socket, environment: environment)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        let daemon = Daemon(configuration: configuration, logger: logger, environment: environment)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: daemon)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -23,6 +23,9 @@ enum Lookup {
     /// The record's label, followed by its English name in parentheses when it has a different one.
     static func displayName(_ db: Database, _ record: Record) throws -> String {
         let label = record.label
+        if record.kind == .source, record.text("title") == nil, let outlet = try ref(db, record.text("outlet_id")) {
+            return "\(outlet.label) (title unknown)"
+        }
         guard [.actor, .person, .event].contains(record.kind) else { return label }
         let english = try String.fetchOne(
             db,

@@ -1,0 +1,177 @@
+import ArgumentParser
+import Foundation
+import TreatyClient
+import TreatyModel
+
+/// A record kind with its command group: `treaty agreement add|show|list|edit|rm`.
+protocol KindCommand {
+    static var kind: RecordKind { get }
+    /// Commands beyond the five every kind has.
+    static var extra: [ParsableCommand.Type] { get }
+}
+
+extension KindCommand {
+    static var extra: [ParsableCommand.Type] { [] }
+}
+
+struct RecordGroup<K: KindCommand>: AsyncParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: K.kind.commandName, abstract: K.kind.summary,
+            subcommands: [AddRecord<K>.self, ShowRecord<K>.self, ListRecords<K>.self, EditRecord<K>.self, RemoveRecord<K>.self]
+                + K.extra)
+    }
+}
+
+struct AddRecord<K: KindCommand>: AsyncParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "add", abstract: "Add a \(K.kind.rawValue): field=value ...",
+            discussion: "Fields: \(FieldAssignments.names(K.kind)). References take a short id or unambiguous prefix.")
+    }
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "field=value pairs.") var assignments: [String] = []
+
+    func run() async throws {
+        try await global.withClient { client in
+            var params = try await FieldAssignments.parse(assignments, kind: K.kind, client: client)
+            params = params.filter { !$0.value.isNull }
+            let record = try await client.call("\(K.kind.rawValue).add", params)
+            if global.json { return global.print(json: record) }
+            print("added \(K.kind.rawValue) \(record["short_id"]?.stringValue ?? "")  \(Record.from(record)?.label ?? "")")
+        }
+    }
+}
+
+struct ShowRecord<K: KindCommand>: AsyncParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "show", abstract: "Show a \(K.kind.rawValue) by short id or prefix.")
+    }
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Short id or unambiguous prefix.") var id: String
+    @Option(help: "For agreements: statuses as of this day, YYYY-MM-DD (today).") var on: String?
+
+    func run() async throws {
+        try await global.withClient { client in
+            if K.kind == .agreement {
+                var params: [String: JSONValue] = ["id": .string(id)]
+                if let on { params["as_of"] = .string(on) }
+                let dossier = try await client.call("agreement.dossier", params)
+                if global.json { return global.print(json: dossier) }
+                print(Brief.agreement(dossier))
+                return
+            }
+            let record = try await client.call("\(K.kind.rawValue).get", ["id": .string(id)])
+            if global.json { return global.print(json: record) }
+            print(try await Brief.record(record, client: client))
+        }
+    }
+}
+
+struct ListRecords<K: KindCommand>: AsyncParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "list", abstract: "List \(K.kind.rawValue) records; field=value filters.")
+    }
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "field=value filters.") var filters: [String] = []
+    @Option(help: "At most this many.") var limit = 100
+    @Flag(help: "Include deleted records.") var deleted = false
+
+    func run() async throws {
+        try await global.withClient { client in
+            let filter = try await FieldAssignments.parse(filters, kind: K.kind, client: client)
+            var params: [String: JSONValue] = ["limit": .int(Int64(limit)), "include_deleted": .bool(deleted)]
+            if !filter.isEmpty { params["filter"] = .object(filter) }
+            let result = try await client.call("\(K.kind.rawValue).list", params)
+            let records = result["records"]?.arrayValue ?? []
+            if global.json { return global.print(json: .array(records)) }
+            print(Brief.table(records, kind: K.kind))
+        }
+    }
+}
+
+struct EditRecord<K: KindCommand>: AsyncParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "edit", abstract: "Change fields of a \(K.kind.rawValue): field=value, field= clears.",
+            discussion: "The edit names the version it changes (the one just read, or --version): if a colleague "
+                + "changed the record meanwhile, it is refused (exit 6) instead of overwriting their edit.")
+    }
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Short id or prefix.") var id: String
+    @Argument(help: "field=value pairs.") var assignments: [String]
+    @Option(help: "The version you are editing (default: the current one).") var version: Int?
+
+    func run() async throws {
+        try await global.withClient { client in
+            let current = try await client.call("\(K.kind.rawValue).get", ["id": .string(id)])
+            let changes = try await FieldAssignments.parse(assignments, kind: K.kind, client: client)
+            let params: [String: JSONValue] = [
+                "id": current["id"] ?? .string(id), "version": .int(Int64(version ?? Int(current["version"]?.intValue ?? 1))),
+                "set": .object(changes),
+            ]
+            let record = try await client.call("\(K.kind.rawValue).update", params)
+            if global.json { return global.print(json: record) }
+            print("edited \(K.kind.rawValue) \(record["short_id"]?.stringValue ?? "") (version \(record["version"]?.intValue ?? 0))")
+        }
+    }
+}
+
+struct RemoveRecord<K: KindCommand>: AsyncParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "rm", abstract: "Delete a \(K.kind.rawValue) (a tombstone that syncs).")
+    }
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Short id or prefix.") var id: String
+    @Option(help: "Refuse if the record is no longer at this version.") var version: Int?
+
+    func run() async throws {
+        try await global.withClient { client in
+            var params: [String: JSONValue] = ["id": .string(id)]
+            if let version { params["version"] = .int(Int64(version)) }
+            let record = try await client.call("\(K.kind.rawValue).delete", params)
+            if global.json { return global.print(json: record) }
+            print("deleted \(K.kind.rawValue) \(record["short_id"]?.stringValue ?? "")")
+        }
+    }
+}
+
+extension Record {
+    /// A record from a method's JSON result (with short_id, which is not a field).
+    static func from(_ json: JSONValue) -> Record? {
+        guard case .object(var object) = json else { return nil }
+        object["short_id"] = nil
+        return try? Record(json: .object(object))
+    }
+}
+
+// The kinds, one marker each.
+enum AgreementKind: KindCommand {
+    static var kind: RecordKind { .agreement }
+    static var extra: [ParsableCommand.Type] { [AgreementStatusCommand.self, ChainCommand.self, AwaitingCommand.self] }
+}
+enum ActorKind: KindCommand { static var kind: RecordKind { .actor } }
+enum PersonKind: KindCommand {
+    static var kind: RecordKind { .person }
+    static var extra: [ParsableCommand.Type] { [SaidCommand.self] }
+}
+enum NameKind: KindCommand { static var kind: RecordKind { .name } }
+enum MembershipKind: KindCommand { static var kind: RecordKind { .membership } }
+enum PartyKind: KindCommand { static var kind: RecordKind { .party } }
+enum ProvisionTypeKind: KindCommand { static var kind: RecordKind { .provisionType } }
+enum ProvisionKind: KindCommand { static var kind: RecordKind { .provision } }
+enum LifecycleKindCommand: KindCommand { static var kind: RecordKind { .lifecycleEvent } }
+enum RelationKind: KindCommand { static var kind: RecordKind { .relation } }
+enum EventKind: KindCommand { static var kind: RecordKind { .event } }
+enum SourceKind: KindCommand { static var kind: RecordKind { .source } }
+enum StatementKind: KindCommand { static var kind: RecordKind { .statement } }
+enum AboutKind: KindCommand { static var kind: RecordKind { .about } }
+enum PredictionKind: KindCommand { static var kind: RecordKind { .prediction } }
+enum PredictionPartyKind: KindCommand { static var kind: RecordKind { .predictionParty } }
+enum PredictionProvisionKind: KindCommand { static var kind: RecordKind { .predictionProvision } }
+enum OfficeKind: KindCommand { static var kind: RecordKind { .office } }

@@ -1,0 +1,36 @@
+/// Aligned text tables for people.
+struct Table {
+    var header: [String]
+    var rows: [[String]] = []
+
+    init(_ header: String...) {
+        self.header = header
+    }
+
+    mutating func add(_ row: [String]) { rows.append(row) }
+
+    /// The table, columns padded to their widest cell; long cells in the last column are left as they are.
+    func render(maxWidth: Int = 60) -> String {
+        let clipped = rows.map { $0.map { cell($0, maxWidth) } }
+        var widths = header.map(\.count)
+        for row in clipped {
+            for (i, value) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], value.count) }
+        }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, value in
+                i == cells.count - 1 ? value : value + String(repeating: " ", count: widths[i] - value.count)
+            }.joined(separator: "  ")
+        }
+        return ([line(header)] + clipped.map(line)).joined(separator: "\n")
+    }
+
+    private func cell(_ value: String, _ width: Int) -> String {
+        let flat = value.replacingOccurrences(of: "\n", with: " ")
+        return flat.count <= width ? flat : String(flat.prefix(width - 1)) + "…"
+    }
+}
+
+extension String {
+    /// `exchange_of_notes` -> `exchange of notes`.
+    var words: String { replacingOccurrences(of: "_", with: " ") }
+}

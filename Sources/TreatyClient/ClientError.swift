@@ -1,0 +1,24 @@
+import TreatyProtocol
+
+/// What can go wrong talking to treatyd.
+public enum ClientError: Error, Sendable, CustomStringConvertible {
+    /// Nothing answers at the socket: the daemon is not running, or the path is wrong.
+    case cannotConnect(path: String, reason: String)
+    /// The daemon answered with an error.
+    case rpc(RPCError)
+    /// The connection closed before the answer came.
+    case connectionClosed
+    /// The daemon sent something that is not JSON-RPC.
+    case protocolViolation(String)
+
+    public var description: String {
+        switch self {
+        case .cannotConnect(let path, let reason):
+            return "cannot reach treatyd at \(path) (\(reason)). Is it running? Try `systemctl status treatyd`, "
+                + "or start it with `treatyd`; --socket or TREATY_SOCKET names another socket."
+        case .rpc(let error): return error.message
+        case .connectionClosed: return "treatyd closed the connection before answering"
+        case .protocolViolation(let why): return "treatyd sent something unexpected: \(why)"
+        }
+    }
+}

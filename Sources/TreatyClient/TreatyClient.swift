@@ -1,0 +1,216 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import Synchronization
+import TreatyModel
+import TreatyProtocol
+
+/// An async client for treatyd's socket. Calls may be made concurrently: they are pipelined on one
+/// connection and matched to their answers by id. Subscriptions deliver `changes.event` notifications.
+public final class TreatyClient: Sendable {
+    private let channel: Channel
+    private let state: ClientState
+    public let socketPath: String
+
+    private init(channel: Channel, state: ClientState, socketPath: String) {
+        self.channel = channel
+        self.state = state
+        self.socketPath = socketPath
+    }
+
+    /// Connects to the daemon's socket.
+    public static func connect(
+        socketPath: String, group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws(ClientError) -> TreatyClient {
+        let state = ClientState()
+        do {
+            let channel = try await ClientBootstrap(group: group)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(NewlineDecoder()))
+                        try channel.pipeline.syncOperations.addHandler(ResponseHandler(state: state))
+                    }
+                }
+                .connect(unixDomainSocketPath: socketPath).get()
+            return TreatyClient(channel: channel, state: state, socketPath: socketPath)
+        } catch {
+            throw .cannotConnect(path: socketPath, reason: Self.describe(error))
+        }
+    }
+
+    /// Calls `method` with params by name and returns its result.
+    ///
+    /// - Throws: ``ClientError/rpc(_:)`` with the daemon's error, or a connection error.
+    public func call(_ method: String, _ params: [String: JSONValue] = [:]) async throws(ClientError) -> JSONValue {
+        let id = state.nextID()
+        let request = RPCRequest(method: method, params: .object(params), id: .int(id))
+        let outcome: Result<JSONValue, ClientError> = await withCheckedContinuation { continuation in
+            guard state.register(id, continuation) else {
+                continuation.resume(returning: .failure(.connectionClosed))
+                return
+            }
+            send(request.json)
+        }
+        return try outcome.get()
+    }
+
+    /// Sends raw text as a line, for tests of the protocol itself.
+    public func sendRaw(_ text: String) {
+        var buffer = channel.allocator.buffer(capacity: text.utf8.count + 1)
+        buffer.writeString(text)
+        if !text.hasSuffix("\n") { buffer.writeInteger(UInt8(ascii: "\n")) }
+        channel.writeAndFlush(buffer, promise: nil)
+    }
+
+    /// Lines that were not answers to this client's calls: notifications, and answers to raw lines.
+    public var unsolicited: AsyncStream<JSONValue> { state.unsolicited }
+
+    /// Subscribes to committed changes (all, or those of one record, whose current state comes first).
+    public func subscribe(to id: String? = nil) async throws(ClientError) -> (subscription: String, events: AsyncStream<JSONValue>) {
+        var params: [String: JSONValue] = [:]
+        if let id { params["id"] = .string(id) }
+        let (stream, continuation) = AsyncStream.makeStream(of: JSONValue.self, bufferingPolicy: .bufferingNewest(10_000))
+        // Register before the call so no event can slip past; the subscription id comes with the answer.
+        let pendingKey = UUID().uuidString
+        state.addPendingSubscription(pendingKey, continuation)
+        let result = try await call("changes.subscribe", params)
+        guard let subscription = result["subscription"]?.stringValue else {
+            throw .protocolViolation("changes.subscribe answered without a subscription id")
+        }
+        state.bindSubscription(pendingKey, to: subscription)
+        return (subscription, stream)
+    }
+
+    /// Closes the connection; calls still waiting fail with ``ClientError/connectionClosed``.
+    public func close() async {
+        try? await channel.close()
+    }
+
+    private func send(_ value: JSONValue) {
+        var data = JSONCodec.encode(value)
+        data.append(0x0A)
+        channel.writeAndFlush(channel.allocator.buffer(bytes: data), promise: nil)
+    }
+
+    private static func describe(_ error: Error) -> String {
+        if let io = error as? IOError {
+            return String(cString: strerror(io.errnoCode))
+        }
+        return String(describing: error)
+    }
+}
+
+/// Calls waiting for answers, and where notifications go.
+final class ClientState: Sendable {
+    private struct Inner {
+        var nextID: Int64 = 0
+        var waiting: [Int64: CheckedContinuation<Result<JSONValue, ClientError>, Never>] = [:]
+        var subscriptions: [String: AsyncStream<JSONValue>.Continuation] = [:]
+        /// Subscriptions whose id is not known yet: events for unknown ids go to all of them.
+        var pending: [String: AsyncStream<JSONValue>.Continuation] = [:]
+        var closed = false
+    }
+
+    private let inner = Mutex(Inner())
+    let unsolicited: AsyncStream<JSONValue>
+    private let unsolicitedInput: AsyncStream<JSONValue>.Continuation
+
+    init() {
+        (unsolicited, unsolicitedInput) = AsyncStream.makeStream(of: JSONValue.self, bufferingPolicy: .bufferingNewest(10_000))
+    }
+
+    func nextID() -> Int64 {
+        inner.withLock { s in
+            s.nextID += 1
+            return s.nextID
+        }
+    }
+
+    func register(_ id: Int64, _ continuation: CheckedContinuation<Result<JSONValue, ClientError>, Never>) -> Bool {
+        inner.withLock { s in
+            guard !s.closed else { return false }
+            s.waiting[id] = continuation
+            return true
+        }
+    }
+
+    func addPendingSubscription(_ key: String, _ continuation: AsyncStream<JSONValue>.Continuation) {
+        inner.withLock { $0.pending[key] = continuation }
+    }
+
+    func bindSubscription(_ key: String, to id: String) {
+        inner.withLock { s in
+            if let continuation = s.pending.removeValue(forKey: key) { s.subscriptions[id] = continuation }
+        }
+    }
+
+    func received(_ value: JSONValue) {
+        if let response = RPCResponse(json: value), case .int(let id) = response.id {
+            let continuation = inner.withLock { $0.waiting.removeValue(forKey: id) }
+            if let continuation {
+                continuation.resume(returning: response.outcome.mapError { .rpc($0) })
+                return
+            }
+        }
+        if value["method"]?.stringValue == "changes.event", let params = value["params"],
+            let subscription = params["subscription"]?.stringValue
+        {
+            let targets = inner.withLock { s -> [AsyncStream<JSONValue>.Continuation] in
+                if let known = s.subscriptions[subscription] { return [known] }
+                return Array(s.pending.values)
+            }
+            for target in targets { target.yield(params) }
+            if !targets.isEmpty { return }
+        }
+        unsolicitedInput.yield(value)
+    }
+
+    func closed() {
+        let (waiting, streams) = inner.withLock { s in
+            s.closed = true
+            defer {
+                s.waiting.removeAll()
+                s.subscriptions.removeAll()
+                s.pending.removeAll()
+            }
+            return (Array(s.waiting.values), Array(s.subscriptions.values) + Array(s.pending.values))
+        }
+        for continuation in waiting { continuation.resume(returning: .failure(.connectionClosed)) }
+        for stream in streams { stream.finish() }
+        unsolicitedInput.finish()
+    }
+}
+
+/// Splits the daemon's output at newlines.
+struct NewlineDecoder: ByteToMessageDecoder {
+    typealias InboundOut = ByteBuffer
+
+    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        guard let newline = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) else { return .needMoreData }
+        let length = newline - buffer.readerIndex
+        let line = buffer.readSlice(length: length)!
+        buffer.moveReaderIndex(forwardBy: 1)
+        context.fireChannelRead(wrapInboundOut(line))
+        return .continue
+    }
+}
+
+/// Parses each line and hands it to the client state.
+final class ResponseHandler: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    let state: ClientState
+
+    init(state: ClientState) {
+        self.state = state
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        if let value = try? JSONCodec.decode(Data(buffer.readableBytesView)) { state.received(value) }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        state.closed()
+        context.fireChannelInactive()
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import Synchronization
+import TreatyModel
+import TreatyProtocol
+import TreatyStore
+
+/// treatyd as a service: opens the store, serves the socket, tells systemd how it is doing, and on a
+/// graceful shutdown stops accepting, lets calls in flight finish, and closes the database cleanly.
+public final class Daemon: Service, Sendable {
+    public let configuration: DaemonConfiguration
+    let logger: Logger
+    let environment: [String: String]
+
+    public init(configuration: DaemonConfiguration, logger: Logger, environment: [String: String]) {
+        self.configuration = configuration
+        self.logger = logger
+        self.environment = environment
+    }
+
+    /// Every method, built over a store (examples name seed records).
+    static func methods(
+        store: TreatyStore, statistics: ServerStatistics, staging: ImportStaging,
+        document: @escaping @Sendable () -> JSONValue
+    ) -> [RPCMethod] {
+        let examples = ExampleIDs()
+        return RecordMethods.all(store, examples: examples) + QueryMethods.all(store, examples: examples)
+            + TransferMethods.all(store, staging: staging)
+            + SystemMethods.all(store, statistics: statistics, document: document, examples: examples)
+    }
+
+    /// The interface document without example results: what `rpc.discover` serves is the committed file,
+    /// which adds them.
+    public static func interfaceMethods() throws -> [RPCMethod] {
+        // Method descriptions do not touch the store; a throwaway one stands in.
+        let directory = NSTemporaryDirectory() + "treaty-doc-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try TreatyStore.open(path: directory + "/treaty.sqlite")
+        defer { try? store.close() }
+        return methods(store: store, statistics: ServerStatistics(), staging: ImportStaging(directory: directory)) { .null }
+    }
+
+    public func run() async throws {
+        let notifier = SystemdNotifier(environment: environment)
+        let config = configuration
+        try FileManager.default.createDirectory(
+            atPath: config.stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        notifier.notify("STATUS=opening \(config.databasePath)")
+        let store = try TreatyStore.open(path: config.databasePath, officeName: config.officeName)
+        logger.info("database open", metadata: ["path": "\(config.databasePath)", "office": "\(store.office.id)"])
+        let statistics = ServerStatistics()
+        let staging = ImportStaging(directory: config.stateDirectory)
+        let document = Self.loadDocument(logger: logger)
+        let methods = Self.methods(store: store, statistics: statistics, staging: staging) { document }
+        let dispatcher = Dispatcher(
+            methods: methods, limits: config.limits, statistics: statistics, logger: logger,
+            groups: (writer: config.writerGroup, reader: config.readerGroup))
+        let policy = AccessPolicy(writerGroup: config.writerGroup, readerGroup: config.readerGroup)
+        let server = try await RPCServer.start(
+            group: MultiThreadedEventLoopGroup.singleton, configuration: config, dispatcher: dispatcher, policy: policy,
+            statistics: statistics, staging: staging, logger: logger, environment: environment)
+        notifier.notify("READY=1\nSTATUS=serving on \(server.path)")
+
+        let watchdog = SystemdNotifier.watchdogInterval(environment: environment).map { interval in
+            Task {
+                while !Task.isCancelled {
+                    notifier.notify("WATCHDOG=1")
+                    try? await Task.sleep(for: interval)
+                }
+            }
+        }
+        try? await gracefulShutdown()
+        notifier.notify("STOPPING=1\nSTATUS=stopping")
+        logger.info("stopping: finishing calls in flight")
+        await server.stop()
+        await dispatcher.drain(timeout: .seconds(30))
+        watchdog?.cancel()
+        try store.close()
+        logger.info("stopped; database closed")
+    }
+
+    /// The interface document: `proto/treaty.openrpc.json` installed beside the binary or in the source tree,
+    /// else generated without example results.
+    static func loadDocument(logger: Logger) -> JSONValue {
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        let candidates = [
+            executable.appendingPathComponent("../share/treaty/treaty.openrpc.json").path,
+            executable.appendingPathComponent("../../../proto/treaty.openrpc.json").path,
+            FileManager.default.currentDirectoryPath + "/proto/treaty.openrpc.json",
+        ]
+        for path in candidates {
+            if let data = FileManager.default.contents(atPath: path), let json = try? JSONCodec.decode(data) { return json }
+        }
+        logger.notice("proto/treaty.openrpc.json not found; rpc.discover serves the document without examples")
+        return (try? InterfaceDocument.build(methods: interfaceMethods())) ?? .null
+    }
+}

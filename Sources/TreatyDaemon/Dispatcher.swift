@@ -1,0 +1,129 @@
+import Foundation
+import Logging
+import Synchronization
+import TreatyModel
+import TreatyProtocol
+import TreatyStore
+
+/// Answers lines: parses them by JSON-RPC 2.0's rules, checks batch size, access and params, and calls
+/// the method. Returns the line to send back, or nil when nothing is owed (notifications).
+public struct Dispatcher: Sendable {
+    let methods: [String: RPCMethod]
+    let limits: DaemonConfiguration.Limits
+    let statistics: ServerStatistics
+    let logger: Logger
+    let groups: (writer: String, reader: String)
+    /// Calls being answered now, so a shutdown can wait for them.
+    private let inFlight = InFlight()
+
+    init(
+        methods: [RPCMethod], limits: DaemonConfiguration.Limits, statistics: ServerStatistics, logger: Logger,
+        groups: (writer: String, reader: String)
+    ) {
+        self.methods = Dictionary(uniqueKeysWithValues: methods.map { ($0.name, $0) })
+        self.limits = limits
+        self.statistics = statistics
+        self.logger = logger
+        self.groups = groups
+    }
+
+    /// Waits until no call is being answered, or the timeout passes.
+    func drain(timeout: Duration) async {
+        let deadline = ContinuousClock.now + timeout
+        while inFlight.count > 0, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    /// The answer to one line, as JSON; nil when nothing is owed.
+    public func answer(_ line: Data, session: Session) async -> JSONValue? {
+        inFlight.enter()
+        defer { inFlight.leave() }
+        switch RPCIncoming.parse(line) {
+        case .single(let call):
+            return await answer(call, session: session)?.json
+        case .batch(let calls):
+            guard calls.count <= limits.maxBatch else {
+                return RPCResponse(
+                    id: .null,
+                    outcome: .failure(
+                        .application(
+                            "batch_too_large", "a batch may hold at most \(limits.maxBatch) calls, not \(calls.count)",
+                            details: ["limit": .int(Int64(limits.maxBatch))]))
+                ).json
+            }
+            var responses: [JSONValue] = []
+            for call in calls {
+                if let response = await answer(call, session: session) { responses.append(response.json) }
+            }
+            return responses.isEmpty ? nil : .array(responses)
+        }
+    }
+
+    func answer(_ call: RPCIncoming.RPCCall, session: Session) async -> RPCResponse? {
+        statistics.requests.add(1, ordering: .relaxed)
+        switch call {
+        case .invalid(let error, let id):
+            statistics.errors.add(1, ordering: .relaxed)
+            return id.map { RPCResponse(id: $0, outcome: .failure(error)) }
+        case .call(let request):
+            let outcome = await run(request, session: session)
+            if case .failure(let error) = outcome {
+                statistics.errors.add(1, ordering: .relaxed)
+                logger.debug(
+                    "call failed", metadata: ["method": "\(request.method)", "error": "\(error.name ?? "")", "user": "\(session.user)"])
+            }
+            return request.id.map { RPCResponse(id: $0, outcome: outcome) }
+        }
+    }
+
+    func run(_ request: RPCRequest, session: Session) async -> Result<JSONValue, RPCError> {
+        guard let method = methods[request.method] else { return .failure(.methodNotFound(request.method)) }
+        guard session.role >= method.access else {
+            return .failure(permissionDenied(method: method, session: session))
+        }
+        do {
+            let params = try method.validate(request.params)
+            return .success(try await method.handler(RPCCall(params: params, session: session)))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    func permissionDenied(method: RPCMethod, session: Session) -> RPCError {
+        let group = method.access == .writer ? groups.writer : groups.reader
+        return .application(
+            "permission_denied",
+            "\(session.user) may not call \(method.name): it needs \(method.access.rawValue) access; "
+                + "join the group \(group) (sudo usermod -aG \(group) \(session.user)) and log in again",
+            details: ["needs": .string(method.access.rawValue), "user": .string(session.user), "group": .string(group)])
+    }
+}
+
+extension StoreError {
+    /// The JSON-RPC error for a store error: invalid params for bad input, an application error otherwise.
+    var rpc: RPCError {
+        var details: [String: JSONValue] = [:]
+        if let line { details["line"] = .int(Int64(line)) }
+        if case .invalidRecord(let error, _) = self, let field = error.field { details["field"] = .string(field) }
+        switch self {
+        case .invalidRecord, .invalidJSON, .invalidArgument:
+            var data = details
+            data["name"] = .string(name)
+            return RPCError(code: RPCError.invalidParamsCode, message: "Invalid params: \(description)", data: .object(data))
+        case .staleVersion(_, _, let current):
+            details["current_version"] = .int(current)
+            return .application(name, description, details: details)
+        default:
+            return .application(name, description, details: details)
+        }
+    }
+}
+
+/// A count of calls in flight.
+final class InFlight: Sendable {
+    private let value = Atomic<Int>(0)
+    func enter() { value.add(1, ordering: .relaxed) }
+    func leave() { value.subtract(1, ordering: .relaxed) }
+    var count: Int { value.load(ordering: .relaxed) }
+}

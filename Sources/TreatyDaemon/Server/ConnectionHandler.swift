@@ -1,0 +1,101 @@
+import Foundation
+import Logging
+import NIOCore
+import Synchronization
+import TreatyModel
+import TreatyProtocol
+
+/// Serves one client: lines in, answers out, in order. Lines are answered one after another (a client that
+/// pipelines a write and then a read sees its write); clients are served concurrently with each other.
+///
+/// Output that a client does not read is counted; past the cap the client is dropped, and nobody else waits
+/// for it.
+final class ConnectionHandler: ChannelInboundHandler, Sendable {
+    typealias InboundIn = LineFrame
+
+    private let dispatcher: Dispatcher
+    private let session: Session
+    private let lines: AsyncStream<Data>
+    private let input: AsyncStream<Data>.Continuation
+    private let onClose: @Sendable () -> Void
+
+    init(channel: Channel, dispatcher: Dispatcher, session: Session, onClose: @escaping @Sendable () -> Void) {
+        self.dispatcher = dispatcher
+        self.session = session
+        self.onClose = onClose
+        (lines, input) = AsyncStream.makeStream(of: Data.self)
+        let lines = self.lines
+        Task {
+            for await line in lines {
+                if let answer = await dispatcher.answer(line, session: session) {
+                    session.send(answer)
+                }
+                session.replied()
+            }
+        }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .line(let buffer):
+            input.yield(Data(buffer.readableBytesView))
+        case .tooLong:
+            // One error, then close: the rest of the line cannot be framed.
+            input.finish()
+            let error = RPCError.application(
+                "line_too_long", "a line may be at most \(dispatcher.limits.maxLineBytes) bytes; closing the connection",
+                details: ["limit": .int(Int64(dispatcher.limits.maxLineBytes))])
+            let answer = RPCResponse(id: .null, outcome: .failure(error)).json
+            var out = context.channel.allocator.buffer(capacity: 256)
+            out.writeBytes(JSONCodec.encode(answer))
+            out.writeInteger(UInt8(ascii: "\n"))
+            context.writeAndFlush(NIOAny(out), promise: nil)
+            context.close(promise: nil)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        input.finish()
+        session.close()
+        onClose()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        context.close(promise: nil)
+    }
+}
+
+/// Writes lines to a channel from any task, dropping a client that lets more than `cap` bytes pile up.
+final class LineWriter: Sendable {
+    private let channel: Channel
+    private let cap: Int
+    private let pending = Atomic<Int>(0)
+    private let dropped = Atomic<Bool>(false)
+    private let onDrop: @Sendable () -> Void
+
+    init(channel: Channel, cap: Int, onDrop: @escaping @Sendable () -> Void) {
+        self.channel = channel
+        self.cap = cap
+        self.onDrop = onDrop
+    }
+
+    func send(_ value: JSONValue) {
+        guard !dropped.load(ordering: .relaxed) else { return }
+        var data = JSONCodec.encode(value)
+        data.append(0x0A)
+        let size = data.count
+        let owed = pending.add(size, ordering: .relaxed).newValue
+        if owed > cap {
+            if !dropped.exchange(true, ordering: .relaxed) {
+                onDrop()
+                channel.close(promise: nil)
+            }
+            return
+        }
+        let buffer = channel.allocator.buffer(bytes: data)
+        channel.writeAndFlush(buffer).whenComplete { _ in
+            self.pending.subtract(size, ordering: .relaxed)
+        }
+    }
+}
