@@ -76,7 +76,8 @@ let package = Package(
         .testTarget(name: "TreatyProtocolTests", dependencies: ["TreatyProtocol", "TreatyModel"]),
         .testTarget(
             name: "TreatyDaemonTests",
-            dependencies: ["TreatyDaemon", "TreatyClient", "TreatyStore", "TreatyProtocol", "TreatyModel"]
+            dependencies: ["TreatyDaemon", "TreatyClient", "TreatyStore", "TreatyProtocol", "TreatyModel"],
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -24,10 +24,32 @@ public struct TreatyCommand: AsyncParsableCommand {
 
     public init() {}
 
+    /// `--socket PATH` and `--json` may come before the subcommand (`treaty --socket s status`); every
+    /// subcommand declares them, so they are moved after it.
+    static func movingGlobalOptions(_ arguments: [String]) -> [String] {
+        var leading: [String] = []
+        var rest = arguments[...]
+        while let first = rest.first, first.hasPrefix("--") {
+            if first == "--json" || first.hasPrefix("--socket=") {
+                leading.append(first)
+                rest = rest.dropFirst()
+            } else if first == "--socket", rest.count >= 2 {
+                leading += rest.prefix(2)
+                rest = rest.dropFirst(2)
+            } else {
+                break
+            }
+        }
+        guard !leading.isEmpty, !rest.isEmpty else { return arguments }
+        // Put them after the subcommand: one word, or two for a record kind's group (`agreement show`).
+        let depth = RecordKind(named: rest.first!) != nil ? min(2, rest.count) : 1
+        return Array(rest.prefix(depth)) + leading + Array(rest.dropFirst(depth))
+    }
+
     /// Runs the command line, turning failures into a message on stderr and the documented exit code.
     public static func run(arguments: [String] = Array(CommandLine.arguments.dropFirst())) async {
         do {
-            var command = try parseAsRoot(arguments)
+            var command = try parseAsRoot(movingGlobalOptions(arguments))
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -61,6 +61,15 @@ public enum InterfaceExamples {
         }
         if method == "rpc.discover" { return ["openrpc": value["openrpc"] ?? .null] }
         if method == "stats" { return ["records": walk(value["records"] ?? .null, top: false)] }
+        if method == "export.page", case .object(var page) = value, let lines = page["lines"]?.arrayValue {
+            // The lines are records as JSON text: mask inside them.
+            page["lines"] = .array(
+                lines.map { line in
+                    guard let text = line.stringValue, let record = try? JSONCodec.decode(text) else { return line }
+                    return .string(JSONCodec.string(walk(record, top: false)))
+                })
+            return .object(page)
+        }
         return walk(value, top: true)
     }
 }

@@ -43,6 +43,11 @@ public struct ExampleIDs: Sendable {
         return Self.seed(Self.keys[kind]!)
     }
 
+    /// A listing of two records; offices are filtered to the seed's, as each database has its own office too.
+    func list(_ kind: RecordKind) -> [String: JSONValue] {
+        kind == .office ? ["filter": ["name": "Ankara desk (example)"], "limit": 2] : ["limit": 2]
+    }
+
     /// Deletes run last, on the same records the reads used.
     func deletable(_ kind: RecordKind) -> String { existing(kind) }
 

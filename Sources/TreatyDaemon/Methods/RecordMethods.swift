@@ -78,7 +78,7 @@ enum RecordMethods {
                 result: [
                     "type": "object", "properties": ["records": ["type": "array", "items": recordSchema]],
                     "required": ["records"], "additionalProperties": false,
-                ], example: ["limit": 2]
+                ], example: examples.list(kind)
             ) { call throws(RPCError) in
                 let filter = call.params["filter"]?.objectValue ?? [:]
                 let records = try await call.store {

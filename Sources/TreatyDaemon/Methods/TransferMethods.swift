@@ -131,7 +131,7 @@ enum TransferMethods {
                 result: [
                     "type": "object", "required": ["lines", "next"], "additionalProperties": false,
                     "properties": ["lines": ["type": "array", "items": ["type": "string"]], "next": ["type": ["string", "null"]]],
-                ], example: ["limit": 2]
+                ], example: ["cursor": "1.0", "limit": 2]
             ) { call throws(RPCError) in
                 var cursor: ExportCursor?
                 if let text = call.string("cursor") {

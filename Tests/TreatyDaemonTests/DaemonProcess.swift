@@ -1,0 +1,184 @@
+import Foundation
+import TreatyClient
+import TreatyModel
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The real treatyd, started as a process on a temporary socket and state directory.
+final class DaemonProcess: @unchecked Sendable {
+    let directory: String
+    let socketPath: String
+    private(set) var process: Process
+    let configPath: String?
+    let stderrPath: String
+
+    /// The directory holding the built executables (beside the test bundle).
+    static var productsDirectory: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    }
+
+    static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    /// Starts treatyd and waits (generously) until its socket accepts.
+    init(config: [String: JSONValue]? = nil, directory: String? = nil) async throws {
+        self.directory = directory ?? ("/tmp/treaty-e2e-" + String(UUID().uuidString.prefix(8)))
+        try FileManager.default.createDirectory(atPath: self.directory, withIntermediateDirectories: true)
+        socketPath = self.directory + "/treaty.sock"
+        stderrPath = self.directory + "/treatyd.log"
+        if let config {
+            let path = self.directory + "/treatyd.json"
+            try JSONCodec.string(.object(config)).write(toFile: path, atomically: true, encoding: .utf8)
+            configPath = path
+        } else {
+            configPath = nil
+        }
+        process = Process()
+        try await start()
+    }
+
+    func start() async throws {
+        process = Process()
+        process.executableURL = Self.productsDirectory.appendingPathComponent("treatyd")
+        var arguments = ["--state-dir", directory + "/state", "--socket", socketPath]
+        if let configPath { arguments += ["--config", configPath] }
+        process.arguments = arguments
+        process.currentDirectoryURL = Self.repositoryRoot
+        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        let log = FileHandle(forWritingAtPath: stderrPath)!
+        log.seekToEndOfFile()
+        process.standardError = log
+        process.standardOutput = log
+        try process.run()
+        try await waitUntilServing()
+    }
+
+    func waitUntilServing(deadline: Duration = .seconds(30)) async throws {
+        let end = ContinuousClock.now + deadline
+        while ContinuousClock.now < end {
+            if let client = try? await TreatyClient.connect(socketPath: socketPath) {
+                await client.close()
+                return
+            }
+            guard process.isRunning else { throw DaemonError.exited(log) }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw DaemonError.notServing(log)
+    }
+
+    var log: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+
+    func client() async throws -> TreatyClient {
+        try await TreatyClient.connect(socketPath: socketPath)
+    }
+
+    /// Sends a signal and waits for the process to exit; returns its exit status.
+    @discardableResult
+    func stop(signal: Int32 = SIGTERM) async -> Int32 {
+        guard process.isRunning else { return process.terminationStatus }
+        kill(process.processIdentifier, signal)
+        let end = ContinuousClock.now + .seconds(30)
+        while process.isRunning, ContinuousClock.now < end { try? await Task.sleep(for: .milliseconds(20)) }
+        return process.terminationStatus
+    }
+
+    /// Imports examples/seed.jsonl through the socket, as `treaty import` does.
+    func seed() async throws {
+        let client = try await client()
+        let token = try await client.call("import.begin")["import"]!
+        let lines = try String(contentsOf: Self.repositoryRoot.appendingPathComponent("examples/seed.jsonl"), encoding: .utf8)
+            .split(separator: "\n").map { JSONValue.string(String($0)) }
+        _ = try await client.call("import.chunk", ["import": token, "lines": .array(lines)])
+        _ = try await client.call("import.commit", ["import": token])
+        await client.close()
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+enum DaemonError: Error, CustomStringConvertible {
+    case exited(String)
+    case notServing(String)
+
+    var description: String {
+        switch self {
+        case .exited(let log): return "treatyd exited early:\n\(log)"
+        case .notServing(let log): return "treatyd did not serve in time:\n\(log)"
+        }
+    }
+}
+
+/// A plain blocking Unix-socket client, for what a well-behaved client would never do (not reading, raw bytes).
+final class RawSocket: @unchecked Sendable {
+    let fd: Int32
+    private var buffer = [UInt8]()
+
+    init(path: String) throws {
+        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard result == 0 else { throw DaemonError.notServing("connect failed: \(errno)") }
+    }
+
+    deinit { close(fd) }
+
+    func write(_ bytes: [UInt8]) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBufferPointer { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if n <= 0 { return }
+            offset += n
+        }
+    }
+
+    func write(_ text: String) { write(Array(text.utf8)) }
+
+    /// The next line, or nil on end of stream or after `timeout`.
+    func readLine(timeout: Duration = .seconds(20)) -> String? {
+        let end = ContinuousClock.now + timeout
+        while true {
+            if let newline = buffer.firstIndex(of: 0x0A) {
+                let line = String(decoding: buffer[..<newline], as: UTF8.self)
+                buffer.removeFirst(newline + 1)
+                return line
+            }
+            let remaining = end - ContinuousClock.now
+            guard remaining > .zero else { return nil }
+            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ms = Int32(remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000)
+            guard poll(&poller, 1, max(1, ms)) > 0 else { return nil }
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            let n = read(fd, &chunk, chunk.count)
+            if n <= 0 { return nil }
+            buffer += chunk[..<n]
+        }
+    }
+
+    /// Reads one line and parses it.
+    func readJSON(timeout: Duration = .seconds(20)) -> JSONValue? {
+        readLine(timeout: timeout).flatMap { try? JSONCodec.decode($0) }
+    }
+
+    /// True once the daemon closed its end (reads drain whatever was owed first).
+    func isClosedByPeer(timeout: Duration = .seconds(30)) -> Bool {
+        let end = ContinuousClock.now + timeout
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while ContinuousClock.now < end {
+            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, 1000) > 0 else { continue }
+            let n = read(fd, &chunk, chunk.count)
+            if n <= 0 { return true }
+        }
+        return false
+    }
+}
