@@ -133,9 +133,14 @@ struct SaidCommand: AsyncParsableCommand {
                 let statement = comment["statement"] ?? .null
                 let when = statement["date"]?.stringValue ?? "undated"
                 let role = comment["role"]?.stringValue ?? "role not recorded"
-                let reported = entry["reported"]?.boolValue == true ? " — reported by \(Brief.ref(comment["speaker"]))" : ""
-                print("  \(when), as \(role)\(reported):")
-                print("    “\(statement["reported_text"]?.stringValue ?? statement["text"]?.stringValue ?? "")”")
+                if entry["reported"]?.boolValue == true {
+                    // This person's words as another speaker reported them.
+                    print("  \(when), reported by \(Brief.ref(comment["speaker"])):")
+                    print("    “\(statement["reported_text"]?.stringValue ?? statement["text"]?.stringValue ?? "")”")
+                } else {
+                    print("  \(when), as \(role):")
+                    print("    “\(statement["text"]?.stringValue ?? "")”")
+                }
                 for prediction in entry["predictions"]?.arrayValue ?? [] {
                     print("    predicts: \(prediction["text"]?.stringValue ?? "") [\(prediction["outcome"]?.stringValue ?? "open")]")
                 }
@@ -195,15 +200,16 @@ enum GapsMatrix {
             cell[a + "|" + b] = symbol
             cell[b + "|" + a] = symbol
         }
-        let width = (labels.map(\.count).max() ?? 0) + 2
+        let rowLabels = labels.enumerated().map { "\($0.offset + 1). \($0.element)" }
+        let width = (rowLabels.map(\.count).max() ?? 0) + 2
         var lines = [
             "\(Brief.ref(report["organization"])): \(report["provision"]?.stringValue ?? "") on \(report["on"]?.stringValue ?? "")",
             "",
         ]
         lines.append(String(repeating: " ", count: width) + (0..<labels.count).map { String($0 + 1).padding(3) }.joined())
-        for (i, label) in labels.enumerated() {
+        for (i, label) in rowLabels.enumerated() {
             let row = ids.indices.map { j in i == j ? "—" : (cell[ids[i] + "|" + ids[j]] ?? "·") }
-            lines.append("\(String(i + 1)). \(label)".padding(width) + row.map { $0.padding(3) }.joined())
+            lines.append(label.padding(width) + row.map { $0.padding(3) }.joined())
         }
         lines.append("")
         lines.append("● in force   ◐ signed, not in force   ? uncertain (partial dates)   · none")
