@@ -82,3 +82,9 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Async functions that are not isolated run on their caller's executor: a connection's work stays on its
+// event loop instead of hopping to the global pool and back.
+for target in package.targets where ["TreatyDaemon", "TreatyStore", "TreatyClient"].contains(target.name) {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]
+}

@@ -126,13 +126,10 @@ public enum JSONCodec {
     ///
     /// - Throws: `JSONCodecError.invalid` with the decoder's explanation when the bytes are not JSON.
     public static func decode(_ data: Data) throws(JSONCodecError) -> JSONValue {
-        do {
-            return try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch let error as DecodingError {
-            throw JSONCodecError.invalid(Self.describe(error))
-        } catch {
-            throw JSONCodecError.invalid(String(describing: error))
+        let result: Result<JSONValue, JSONCodecError> = data.withUnsafeBytes { raw in
+            Result { () throws(JSONCodecError) -> JSONValue in try JSONParser.parse(raw.bindMemory(to: UInt8.self)) }
         }
+        return try result.get()
     }
 
     /// Parses one JSON value from a string.
@@ -140,17 +137,22 @@ public enum JSONCodec {
         try decode(Data(text.utf8))
     }
 
-    /// Encodes a value as compact JSON with sorted keys and unescaped slashes.
+    /// Encodes a value as compact JSON with sorted keys; non-finite numbers become null.
     public static func encode(_ value: JSONValue) -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding a JSONValue cannot fail except for non-finite doubles, which we write as null.
-        return (try? encoder.encode(value.replacingNonFinite())) ?? Data("null".utf8)
+        Data(bytes(value))
+    }
+
+    /// The compact JSON bytes of a value.
+    public static func bytes(_ value: JSONValue) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        JSONSerializer.write(value, into: &out)
+        return out
     }
 
     /// Encodes a value as a compact JSON string.
     public static func string(_ value: JSONValue) -> String {
-        String(decoding: encode(value), as: UTF8.self)
+        String(decoding: bytes(value), as: UTF8.self)
     }
 
     /// Encodes a value as indented JSON, for people.
@@ -159,16 +161,6 @@ public enum JSONCodec {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
         let data = (try? encoder.encode(value.replacingNonFinite())) ?? Data("null".utf8)
         return String(decoding: data, as: UTF8.self)
-    }
-
-    private static func describe(_ error: DecodingError) -> String {
-        switch error {
-        case .dataCorrupted(let context):
-            let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            return underlying ?? context.debugDescription
-        default:
-            return String(describing: error)
-        }
     }
 }
 

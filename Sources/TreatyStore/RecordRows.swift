@@ -72,15 +72,17 @@ enum RecordRows {
     }
 
     /// Fetches one row of a known kind by full id.
+    ///
+    /// Hot lookups use cached statements: compiling one (and GRDB's authorizer pass over it) cost more than
+    /// running it.
     static func fetch(_ db: Database, kind: RecordKind, id: String) throws -> Record? {
-        try Row.fetchOne(db, sql: "SELECT * FROM \"\(kind.rawValue)\" WHERE id = ?", arguments: [id]).map {
-            record(from: $0, kind: kind)
-        }
+        let statement = try db.cachedStatement(sql: "SELECT * FROM \"\(kind.rawValue)\" WHERE id = ?")
+        return try Row.fetchOne(statement, arguments: [id]).map { record(from: $0, kind: kind) }
     }
 
     /// The kind of the record with this full id, if it exists.
     static func kind(of id: String, _ db: Database) throws -> RecordKind? {
-        try String.fetchOne(db, sql: "SELECT kind FROM record_index WHERE id = ?", arguments: [id])
-            .flatMap(RecordKind.init(rawValue:))
+        let statement = try db.cachedStatement(sql: "SELECT kind FROM record_index WHERE id = ?")
+        return try String.fetchOne(statement, arguments: [id]).flatMap(RecordKind.init(rawValue:))
     }
 }

@@ -24,6 +24,16 @@ extension TreatyStore {
         try await read { db in try Self.fetch(db, idOrPrefix, kind: kind) }
     }
 
+    /// The record with this id or prefix and its short id, read in one go.
+    public func getWithShortID(_ idOrPrefix: String, kind: RecordKind? = nil) async throws(StoreError)
+        -> (record: TreatyModel.Record, shortID: String)
+    {
+        try await read { db in
+            let record = try Self.fetch(db, idOrPrefix, kind: kind)
+            return (record, try Resolve.shortIDs(db, [record.id])[record.id] ?? record.id)
+        }
+    }
+
     /// Changes fields of the record at `version`; a null clears a field.
     ///
     /// - Throws: ``StoreError/staleVersion(id:given:current:)`` when the record changed since `version`.
@@ -144,9 +154,9 @@ enum Resolve {
         var result: [String: String] = [:]
         for id in ids where result[id] == nil {
             let previous = try String.fetchOne(
-                db, sql: "SELECT id FROM record_index WHERE id < ? ORDER BY id DESC LIMIT 1", arguments: [id])
+                db.cachedStatement(sql: "SELECT id FROM record_index WHERE id < ? ORDER BY id DESC LIMIT 1"), arguments: [id])
             let next = try String.fetchOne(
-                db, sql: "SELECT id FROM record_index WHERE id > ? ORDER BY id LIMIT 1", arguments: [id])
+                db.cachedStatement(sql: "SELECT id FROM record_index WHERE id > ? ORDER BY id LIMIT 1"), arguments: [id])
             result[id] = RecordID.short(id, previous: previous, next: next)
         }
         return result

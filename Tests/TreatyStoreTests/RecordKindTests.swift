@@ -27,15 +27,18 @@ struct RecordKindTests {
                 fields[field.name] = .string(made.id)
             }
         }
-        if kind == .office { fields["public_key"] = "AAAA" }
+        if kind == .office { fields["public_key"] = .string(Self.officeKey.base64EncodedString()) }
         return fields
     }
+
+    /// 32 bytes standing for another office's Ed25519 public key.
+    static let officeKey = Data((0..<32).map { UInt8($0 * 7 % 256) })
 
     @Test("Each kind stores every field and reads it back with provenance", arguments: RecordKind.allCases)
     func roundTrip(kind: RecordKind) async throws {
         let fixture = try StoreFixture()
         let fields = try await Self.sampleFields(kind, in: fixture.store)
-        let id = kind == .provisionType ? "cyber-defense" : nil
+        let id = kind == .provisionType ? "cyber-defense" : kind == .office ? OfficeIdentity.id(of: Self.officeKey) : nil
         let created = try await fixture.store.create(kind, fields: fields, id: id, user: "analyst")
         let read = try await fixture.store.get(created.id)
         #expect(read.kind == kind)
@@ -74,6 +77,18 @@ struct RecordKindTests {
         let reopened = try TreatyStore.open(path: fixture.store.path)
         #expect(reopened.office.id == fixture.store.office.id)
         try reopened.close()
+    }
+
+    @Test("An office whose id is not the SHA-256 of its key is refused")
+    func officeIDMustMatchKey() async throws {
+        let fixture = try StoreFixture()
+        let key: JSONValue = .string(Self.officeKey.base64EncodedString())
+        await #expect(throws: StoreError.self) {
+            try await fixture.store.create(.office, fields: ["public_key": key], id: String(repeating: "a", count: 64), user: "t")
+        }
+        let made = try await fixture.store.create(
+            .office, fields: ["public_key": key], id: OfficeIdentity.id(of: Self.officeKey), user: "t")
+        #expect(made.id == OfficeIdentity.id(of: Self.officeKey))
     }
 
     @Test("Edits name the version they edit; an outdated one is refused, not overwritten")

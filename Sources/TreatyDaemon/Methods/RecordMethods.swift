@@ -33,7 +33,8 @@ enum RecordMethods {
                 example: ["id": .string(examples.existing(kind))]
             ) { call throws(RPCError) in
                 let id = try call.required("id")
-                return try await withShortIDs(store, try await call.store { try await store.get(id, kind: kind) })
+                let (record, short) = try await call.store { try await store.getWithShortID(id, kind: kind) }
+                return record.json(shortID: short)
             },
             RPCMethod(
                 "\(name).update", "Changes fields of a \(name). Names the version it edits: an outdated one gets stale_version.",
@@ -102,19 +103,14 @@ enum RecordMethods {
         }
     }
 
-    /// A record's JSON with its short id.
+    /// A record's JSON with its short id (one more read).
     static func withShortIDs(_ store: TreatyStore, _ record: Record) async throws(RPCError) -> JSONValue {
         try await withShortIDs(store, [record]).arrayValue?.first ?? .null
     }
 
     static func withShortIDs(_ store: TreatyStore, _ records: [Record]) async throws(RPCError) -> JSONValue {
         let shorts = try await RPCCall.storeCall { try await store.shortIDs(records.map(\.id)) }
-        return .array(
-            records.map { record in
-                guard case .object(var object) = record.json else { return record.json }
-                object["short_id"] = shorts[record.id].map { .string($0) }
-                return .object(object)
-            })
+        return .array(records.map { $0.json(shortID: shorts[$0.id]) })
     }
 }
 
@@ -134,5 +130,14 @@ extension RPCCall {
         } catch {
             throw .internalError(String(describing: error))
         }
+    }
+}
+
+extension Record {
+    /// The JSON form with `short_id` added.
+    func json(shortID: String?) -> JSONValue {
+        guard case .object(var object) = json else { return json }
+        object["short_id"] = shortID.map { .string($0) }
+        return .object(object)
     }
 }

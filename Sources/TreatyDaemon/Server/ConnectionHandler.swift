@@ -24,15 +24,9 @@ final class ConnectionHandler: ChannelInboundHandler, Sendable {
         self.session = session
         self.onClose = onClose
         (lines, input) = AsyncStream.makeStream(of: Data.self)
+        let worker = ConnectionWorker(eventLoop: channel.eventLoop, dispatcher: dispatcher, session: session)
         let lines = self.lines
-        Task {
-            for await line in lines {
-                if let answer = await dispatcher.answer(line, session: session) {
-                    session.send(answer)
-                }
-                session.replied()
-            }
-        }
+        Task { await worker.serve(lines) }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -63,6 +57,31 @@ final class ConnectionHandler: ChannelInboundHandler, Sendable {
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         context.close(promise: nil)
+    }
+}
+
+/// Answers a connection's lines in order, on the connection's own event loop: the answer is written from
+/// the loop's thread, and only the database work leaves it. (Each thread hop costs a wake-up.)
+actor ConnectionWorker {
+    private let eventLoop: EventLoop
+    private let dispatcher: Dispatcher
+    private let session: Session
+
+    init(eventLoop: EventLoop, dispatcher: Dispatcher, session: Session) {
+        self.eventLoop = eventLoop
+        self.dispatcher = dispatcher
+        self.session = session
+    }
+
+    nonisolated var unownedExecutor: UnownedSerialExecutor { eventLoop.executor.asUnownedSerialExecutor() }
+
+    func serve(_ lines: AsyncStream<Data>) async {
+        for await line in lines {
+            if let answer = await dispatcher.answer(line, session: session) {
+                session.send(answer)
+            }
+            session.replied()
+        }
     }
 }
 

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Benchmarks treatyd against references measured in the same run, and prints ratios.
+#
+#   Benchmarks/run.sh [AGREEMENTS]        (default 100000)
+#
+# - agreement.get over the socket with 1, 16 and 50 concurrent clients (Benchmarks/rpcbench.c), beside
+#   redis-benchmark -t get over a Unix socket with the same client counts;
+# - search for a rare, a common (a third of records) and a very common (every record) word, beside the same
+#   FTS5 queries run directly in SQLite (Python's sqlite3 on the same file);
+# - a one-shot `treaty agreement show` round trip (hyperfine).
+# Needs redis-server, redis-tools, hyperfine and gcc (apt-get install redis-server redis-tools hyperfine).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-100000}
+work=$(mktemp -d /tmp/treaty-bench.XXXXXX)
+trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null || true; rm -rf "$work"' EXIT
+swift build -c release >/dev/null
+gcc -O2 -pthread -o "$work/rpcbench" Benchmarks/rpcbench.c
+bin=.build/release
+
+python3 Benchmarks/make_agreements.py "$N" "$work/agreements.jsonl" "$work/ids.txt"
+"$bin/treatyd" --state-dir "$work/state" --socket "$work/treaty.sock" --log-level warning 2>"$work/treatyd.log" &
+echo $! > "$work/treatyd.pid"
+for _ in $(seq 100); do [ -S "$work/treaty.sock" ] && break; sleep 0.1; done
+start=$(date +%s.%N)
+"$bin/treaty" --socket "$work/treaty.sock" import "$work/agreements.jsonl" >/dev/null
+echo "import of $N agreements: $(python3 -c "print(round($(date +%s.%N) - $start, 1))") s"
+
+redis-server --port 0 --unixsocket "$work/redis.sock" --save '' --appendonly no --daemonize yes --pidfile "$work/redis.pid" >/dev/null
+for _ in $(seq 100); do [ -S "$work/redis.sock" ] && break; sleep 0.1; done
+redis-cli -s "$work/redis.sock" set key:1 "$(head -c 400 "$work/agreements.jsonl")" >/dev/null
+
+echo
+echo "agreement.get over the socket, 20000 requests per run (req/s, p50 ms, p99 ms), beside Redis GET"
+printf "%-8s %10s %8s %8s | %10s %8s %8s | %s\n" clients treatyd p50 p99 redis p50 p99 "treatyd/redis"
+for c in 1 16 50; do
+  read -r rps p50 p99 < <("$work/rpcbench" "$work/treaty.sock" "$c" $((20000 / c)) agreement.get '{"id":"%s"}' "$work/ids.txt")
+  IFS=, read -r _ rrps _ _ rp50 _ rp99 _ < <(redis-benchmark -s "$work/redis.sock" -t get -n 100000 -c "$c" -r 1 --csv | tail -1 | tr -d '"')
+  printf "%-8s %10s %8s %8s | %10.0f %8s %8s | %.2f\n" "$c" "$rps" "$p50" "$p99" "$rrps" "$rp50" "$rp99" "$(python3 -c "print($rps / $rrps)")"
+done
+
+echo
+echo "search (one client, 200 queries, p50 ms), beside the same FTS5 queries directly in SQLite"
+printf "%-26s %8s %8s %8s %s\n" word matches treatyd sqlite "treatyd/sqlite"
+# Words whose phonetic key is themselves, so the direct query is exactly the one treatyd runs.
+for word in zephyrian naval partnership; do
+  read -r _ p50 _ < <("$work/rpcbench" "$work/treaty.sock" 1 200 search "{\"query\":\"$word\",\"limit\":20}")
+  read -r matches direct < <(python3 Benchmarks/direct_search.py "$work/state/treaty.sqlite" "$word")
+  printf "%-26s %8s %8s %8s %.2f\n" "$word" "$matches" "$p50" "$direct" "$(python3 -c "print($p50 / $direct)")"
+done
+
+echo
+id=$(head -1 "$work/ids.txt")
+echo "one-shot CLI round trip: treaty agreement show (hyperfine, median)"
+hyperfine -N --warmup 20 --runs 200 --export-json "$work/oneshot.json" \
+  "$bin/treaty --socket $work/treaty.sock agreement show $id" >/dev/null
+python3 -c "import json; r=json.load(open('$work/oneshot.json'))['results'][0]; print(f\"median {r['median']*1000:.2f} ms, mean {r['mean']*1000:.2f} ms\")"
+hyperfine -N --warmup 20 --runs 200 --export-json "$work/true.json" "/bin/true" >/dev/null
+python3 -c "import json; r=json.load(open('$work/true.json'))['results'][0]; print(f\"reference: /bin/true median {r['median']*1000:.2f} ms\")"
