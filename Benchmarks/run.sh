@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 N=${1:-100000}
 work=$(mktemp -d /tmp/treaty-bench.XXXXXX)
 trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null || true; rm -rf "$work"' EXIT
-swift build -c release >/dev/null
+swift build -c release --static-swift-stdlib >/dev/null
 gcc -O2 -pthread -o "$work/rpcbench" Benchmarks/rpcbench.c
 bin=.build/release
 

@@ -7,6 +7,7 @@ import Synchronization
 import TreatyModel
 import TreatyProtocol
 import TreatyStore
+import UnixSignals
 
 /// treatyd as a service: opens the store, serves the socket, tells systemd how it is doing, and on a
 /// graceful shutdown stops accepting, lets calls in flight finish, and closes the database cleanly.
@@ -14,11 +15,18 @@ public final class Daemon: Service, Sendable {
     public let configuration: DaemonConfiguration
     let logger: Logger
     let environment: [String: String]
+    /// Reads the configuration again, for SIGHUP.
+    let reload: @Sendable () throws -> DaemonConfiguration
 
-    public init(configuration: DaemonConfiguration, logger: Logger, environment: [String: String]) {
+    /// - Parameter reload: builds the configuration anew (file and flags) when SIGHUP asks for it.
+    public init(
+        configuration: DaemonConfiguration, logger: Logger, environment: [String: String],
+        reload: @escaping @Sendable () throws -> DaemonConfiguration
+    ) {
         self.configuration = configuration
         self.logger = logger
         self.environment = environment
+        self.reload = reload
     }
 
     /// Every method, built over a store (examples name seed records).
@@ -56,14 +64,21 @@ public final class Daemon: Service, Sendable {
         let staging = ImportStaging(directory: config.stateDirectory)
         let document = Self.loadDocument(logger: logger)
         let methods = Self.methods(store: store, statistics: statistics, staging: staging) { document }
-        let dispatcher = Dispatcher(
-            methods: methods, limits: config.limits, statistics: statistics, logger: logger,
-            groups: (writer: config.writerGroup, reader: config.readerGroup))
-        let policy = AccessPolicy(writerGroup: config.writerGroup, readerGroup: config.readerGroup)
+        let settings = LiveSettings(config)
+        let dispatcher = Dispatcher(methods: methods, settings: settings, statistics: statistics, logger: logger)
         let server = try await RPCServer.start(
-            group: MultiThreadedEventLoopGroup.singleton, configuration: config, dispatcher: dispatcher, policy: policy,
+            group: MultiThreadedEventLoopGroup.singleton, settings: settings, dispatcher: dispatcher,
             statistics: statistics, staging: staging, logger: logger, environment: environment)
-        notifier.notify("READY=1\nSTATUS=serving on \(server.path)")
+        // The SIGHUP handler must exist before READY=1: a SIGHUP before it would end the process.
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
+        let status = "STATUS=serving on \(server.path)"
+        notifier.notify("READY=1\n" + status)
+        let reloader = Task {
+            for await _ in hangups {
+                self.reloadConfiguration(into: settings, notifier: notifier)
+                notifier.notify("READY=1\n" + status)
+            }
+        }
 
         let watchdog = SystemdNotifier.watchdogInterval(environment: environment).map { interval in
             Task {
@@ -79,8 +94,23 @@ public final class Daemon: Service, Sendable {
         await server.stop()
         await dispatcher.drain(timeout: .seconds(30))
         watchdog?.cancel()
+        reloader.cancel()
         try store.close()
         logger.info("stopped; database closed")
+    }
+
+    /// Applies the configuration read anew; a broken one is logged and the old one stays in force.
+    func reloadConfiguration(into settings: LiveSettings, notifier: SystemdNotifier) {
+        notifier.notify("RELOADING=1\nSTATUS=reloading the configuration")
+        do {
+            let new = try reload()
+            let kept = settings.replace(with: new)
+            logger.notice(
+                "configuration reloaded",
+                metadata: kept.isEmpty ? [:] : ["needs restart": "\(kept.joined(separator: ", "))"])
+        } catch {
+            logger.error("configuration not reloaded; keeping the one in force", metadata: ["why": "\(error)"])
+        }
     }
 
     /// The interface document: `proto/treaty.openrpc.json` installed beside the binary or in the source tree,

@@ -110,9 +110,11 @@ public struct DaemonConfiguration: Sendable, Equatable {
 }
 
 /// A configuration that cannot be used, and why.
-public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible, LocalizedError {
     case unreadable(String)
     case invalid(String, String)
+
+    public var errorDescription: String? { description }
 
     public var description: String {
         switch self {

@@ -9,22 +9,17 @@ import TreatyStore
 /// the method. Returns the line to send back, or nil when nothing is owed (notifications).
 public struct Dispatcher: Sendable {
     let methods: [String: RPCMethod]
-    let limits: DaemonConfiguration.Limits
+    let settings: LiveSettings
     let statistics: ServerStatistics
     let logger: Logger
-    let groups: (writer: String, reader: String)
     /// Calls being answered now, so a shutdown can wait for them.
     private let inFlight = InFlight()
 
-    init(
-        methods: [RPCMethod], limits: DaemonConfiguration.Limits, statistics: ServerStatistics, logger: Logger,
-        groups: (writer: String, reader: String)
-    ) {
+    init(methods: [RPCMethod], settings: LiveSettings, statistics: ServerStatistics, logger: Logger) {
         self.methods = Dictionary(uniqueKeysWithValues: methods.map { ($0.name, $0) })
-        self.limits = limits
+        self.settings = settings
         self.statistics = statistics
         self.logger = logger
-        self.groups = groups
     }
 
     /// Waits until no call is being answered, or the timeout passes.
@@ -43,13 +38,14 @@ public struct Dispatcher: Sendable {
         case .single(let call):
             return await answer(call, session: session)?.json
         case .batch(let calls):
-            guard calls.count <= limits.maxBatch else {
+            let maxBatch = settings.current.limits.maxBatch
+            guard calls.count <= maxBatch else {
                 return RPCResponse(
                     id: .null,
                     outcome: .failure(
                         .application(
-                            "batch_too_large", "a batch may hold at most \(limits.maxBatch) calls, not \(calls.count)",
-                            details: ["limit": .int(Int64(limits.maxBatch))]))
+                            "batch_too_large", "a batch may hold at most \(maxBatch) calls, not \(calls.count)",
+                            details: ["limit": .int(Int64(maxBatch))]))
                 ).json
             }
             var responses: [JSONValue] = []
@@ -91,7 +87,8 @@ public struct Dispatcher: Sendable {
     }
 
     func permissionDenied(method: RPCMethod, session: Session) -> RPCError {
-        let group = method.access == .writer ? groups.writer : groups.reader
+        let configuration = settings.current
+        let group = method.access == .writer ? configuration.writerGroup : configuration.readerGroup
         return .application(
             "permission_denied",
             "\(session.user) may not call \(method.name): it needs \(method.access.rawValue) access; "

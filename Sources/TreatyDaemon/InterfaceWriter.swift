@@ -15,8 +15,8 @@ public enum InterfaceWriter {
         let statistics = ServerStatistics()
         let methods = Daemon.methods(store: store, statistics: statistics, staging: ImportStaging(directory: directory)) { .null }
         let dispatcher = Dispatcher(
-            methods: methods, limits: .init(), statistics: statistics, logger: Logger(label: "interface"),
-            groups: (writer: "treaty-writers", reader: "treaty"))
+            methods: methods, settings: LiveSettings(DaemonConfiguration(stateDirectory: directory, socketPath: "")),
+            statistics: statistics, logger: Logger(label: "interface"))
         let session = Session(user: "analyst", role: .writer, credentials: nil) { _ in }
         let results = try await InterfaceExamples.run(methods) { name, params in
             switch await dispatcher.run(.init(method: name, params: .object(params), id: .int(1)), session: session) {

@@ -64,7 +64,8 @@ enum SearchIndex {
     static func document(_ db: Database, _ record: Record) throws -> String {
         var parts = record.kind.fields.filter(\.searchable).compactMap { record.text($0.name) }
         parts += try String.fetchAll(
-            db, sql: "SELECT name FROM name WHERE owner_id = ? AND deleted = 0 ORDER BY rowid", arguments: [record.id])
+            db.cachedStatement(sql: "SELECT name FROM name WHERE owner_id = ? AND deleted = 0 ORDER BY rowid"),
+            arguments: [record.id])
         return parts.joined(separator: "\n")
     }
 

@@ -53,7 +53,10 @@ struct TreatyDaemonCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
-        let daemon = Daemon(configuration: configuration, logger: logger, environment: environment)
+        let (file, state, socket) = (config, stateDirectory, socket)
+        let daemon = Daemon(configuration: configuration, logger: logger, environment: environment) {
+            try DaemonConfiguration.load(file: file, stateDirectory: state, socket: socket, environment: environment)
+        }
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: daemon)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

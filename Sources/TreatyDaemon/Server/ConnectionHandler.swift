@@ -18,8 +18,13 @@ final class ConnectionHandler: ChannelInboundHandler, Sendable {
     private let lines: AsyncStream<Data>
     private let input: AsyncStream<Data>.Continuation
     private let onClose: @Sendable () -> Void
+    private let maxLineBytes: Int
 
-    init(channel: Channel, dispatcher: Dispatcher, session: Session, onClose: @escaping @Sendable () -> Void) {
+    init(
+        channel: Channel, dispatcher: Dispatcher, session: Session, maxLineBytes: Int,
+        onClose: @escaping @Sendable () -> Void
+    ) {
+        self.maxLineBytes = maxLineBytes
         self.dispatcher = dispatcher
         self.session = session
         self.onClose = onClose
@@ -37,8 +42,8 @@ final class ConnectionHandler: ChannelInboundHandler, Sendable {
             // One error, then close: the rest of the line cannot be framed.
             input.finish()
             let error = RPCError.application(
-                "line_too_long", "a line may be at most \(dispatcher.limits.maxLineBytes) bytes; closing the connection",
-                details: ["limit": .int(Int64(dispatcher.limits.maxLineBytes))])
+                "line_too_long", "a line may be at most \(maxLineBytes) bytes; closing the connection",
+                details: ["limit": .int(Int64(maxLineBytes))])
             let answer = RPCResponse(id: .null, outcome: .failure(error)).json
             var out = context.channel.allocator.buffer(capacity: 256)
             out.writeBytes(JSONCodec.encode(answer))

@@ -32,13 +32,12 @@ final class RPCServer: Sendable {
 
     /// Binds the socket (or takes the one systemd passed as fd 3) and starts accepting.
     static func start(
-        group: EventLoopGroup, configuration: DaemonConfiguration, dispatcher: Dispatcher, policy: AccessPolicy,
-        statistics: ServerStatistics, staging: ImportStaging, logger: Logger, environment: [String: String]
+        group: EventLoopGroup, settings: LiveSettings, dispatcher: Dispatcher, statistics: ServerStatistics,
+        staging: ImportStaging, logger: Logger, environment: [String: String]
     ) async throws -> RPCServer {
+        let configuration = settings.current
         let limits = ConnectionLimits(
             maximum: configuration.limits.maxConnections, maximumPerUser: configuration.limits.maxConnectionsPerUser)
-        let maxQueued = configuration.limits.maxQueuedBytes
-        let maxLine = configuration.limits.maxLineBytes
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .childChannelInitializer { channel in
@@ -48,6 +47,11 @@ final class RPCServer: Sendable {
                 let credentials: EventLoopFuture<SocketCredentials> = provider.unsafeGetSocketOption(
                     level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED))
                 return credentials.flatMap { cred in
+                    // Each connection takes the settings in force when it opens (a reload changes later ones).
+                    let current = settings.current
+                    let policy = settings.policy
+                    let maxQueued = current.limits.maxQueuedBytes
+                    let maxLine = current.limits.maxLineBytes
                     let peer = PeerCredentials(pid: cred.pid, uid: cred.uid, gid: cred.gid)
                     if let refusal = limits.admit(uid: peer.uid) {
                         statistics.connectionsRefused.add(1, ordering: .relaxed)
@@ -64,7 +68,9 @@ final class RPCServer: Sendable {
                     }
                     let session = Session(
                         user: peer.userName, role: policy.role(of: peer), credentials: peer, send: writer.send)
-                    let handler = ConnectionHandler(channel: channel, dispatcher: dispatcher, session: session) {
+                    let handler = ConnectionHandler(
+                        channel: channel, dispatcher: dispatcher, session: session, maxLineBytes: maxLine
+                    ) {
                         limits.release(uid: peer.uid)
                         statistics.connections.subtract(1, ordering: .relaxed)
                         Task { await staging.abandon(owner: session) }

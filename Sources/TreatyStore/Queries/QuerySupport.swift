@@ -28,8 +28,8 @@ enum Lookup {
         }
         guard [.actor, .person, .event].contains(record.kind) else { return label }
         let english = try String.fetchOne(
-            db,
-            sql: "SELECT name FROM name WHERE owner_id = ? AND kind = 'english' AND deleted = 0 ORDER BY rowid LIMIT 1",
+            db.cachedStatement(
+                sql: "SELECT name FROM name WHERE owner_id = ? AND kind = 'english' AND deleted = 0 ORDER BY rowid LIMIT 1"),
             arguments: [record.id])
         guard let english, english != label else { return label }
         return "\(label) (\(english))"
@@ -38,7 +38,7 @@ enum Lookup {
     /// Live records of `kind` whose `field` equals `value`, oldest first.
     static func records(_ db: Database, _ kind: RecordKind, where field: String, is value: String) throws -> [Record] {
         try Row.fetchAll(
-            db, sql: "SELECT * FROM \"\(kind.rawValue)\" WHERE \"\(field)\" = ? AND deleted = 0 ORDER BY rowid",
+            db.cachedStatement(sql: "SELECT * FROM \"\(kind.rawValue)\" WHERE \"\(field)\" = ? AND deleted = 0 ORDER BY rowid"),
             arguments: [value]
         ).map { RecordRows.record(from: $0, kind: kind) }
     }

@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+import TreatyModel
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Who may use the socket, checked as real users: `.ci/run` creates `treaty-outsider` (in neither group),
+/// `treaty-reader` (in `treaty`) and `treaty-writer` (in `treaty-writers`). Elsewhere the test is skipped.
+@Suite("Access from peer credentials", .serialized)
+struct AccessControlTests {
+    static let users = ["treaty-outsider", "treaty-reader", "treaty-writer"]
+
+    static var available: Bool {
+        getuid() == 0 && users.allSatisfy { getpwnam($0) != nil }
+            && FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser")
+    }
+
+    /// Runs the CLI as `user`; returns exit status and combined output.
+    static func treaty(as user: String, _ binary: String, _ arguments: [String]) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
+        process.arguments = ["-u", user, "--", binary] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output)
+    }
+
+    @Test(
+        "An outsider is refused, a reader reads but cannot write, a writer's change records the writer",
+        .enabled(if: available, "needs root and the users .ci/run creates (treaty-outsider, treaty-reader, treaty-writer)"))
+    func roles() async throws {
+        let daemon = try await DaemonProcess()
+        try await daemon.seed()
+        // Let other users reach the socket (under systemd the socket unit makes it 0660, group treaty).
+        chmod(daemon.directory, 0o755)
+        chmod(daemon.socketPath, 0o666)
+        // A copy of the CLI that every user can run.
+        let binary = daemon.directory + "/treaty"
+        try FileManager.default.copyItem(atPath: DaemonProcess.productsDirectory.appendingPathComponent("treaty").path, toPath: binary)
+        chmod(binary, 0o755)
+        let socket = ["--socket", daemon.socketPath]
+
+        let (outsiderStatus, outsider) = try Self.treaty(as: "treaty-outsider", binary, socket + ["person", "list"])
+        #expect(outsiderStatus == 4)
+        #expect(outsider.contains("treaty"), "the refusal names the group to join: \(outsider)")
+
+        let (readStatus, read) = try Self.treaty(as: "treaty-reader", binary, socket + ["search", "Khalilov"])
+        #expect(readStatus == 0, "\(read)")
+        #expect(read.contains("Cəlil Xəlilov"))
+        let (writeStatus, write) = try Self.treaty(as: "treaty-reader", binary, socket + ["person", "add", "name=Nobody"])
+        #expect(writeStatus == 4)
+        #expect(write.contains("treaty-writers"), "\(write)")
+
+        let (addStatus, added) = try Self.treaty(as: "treaty-writer", binary, socket + ["--json", "person", "add", "name=Somebody"])
+        #expect(addStatus == 0, "\(added)")
+        let record = try JSONCodec.decode(added)
+        #expect(record["created_user"] == "treaty-writer")
+        #expect(record["updated_user"] == "treaty-writer")
+    }
+}
