@@ -8,18 +8,20 @@ protocol KindCommand {
     static var kind: RecordKind { get }
     /// Commands beyond the five every kind has.
     static var extra: [ParsableCommand.Type] { get }
+    /// The `list` command: the generic one unless the kind has its own.
+    static var list: ParsableCommand.Type { get }
 }
 
 extension KindCommand {
     static var extra: [ParsableCommand.Type] { [] }
+    static var list: ParsableCommand.Type { ListRecords<Self>.self }
 }
 
 struct RecordGroup<K: KindCommand>: AsyncParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(
             commandName: K.kind.commandName, abstract: K.kind.summary,
-            subcommands: [AddRecord<K>.self, ShowRecord<K>.self, ListRecords<K>.self, EditRecord<K>.self, RemoveRecord<K>.self]
-                + K.extra)
+            subcommands: [AddRecord<K>.self, ShowRecord<K>.self, K.list, EditRecord<K>.self, RemoveRecord<K>.self] + K.extra)
     }
 }
 
@@ -158,7 +160,7 @@ enum AgreementKind: KindCommand {
 enum ActorKind: KindCommand { static var kind: RecordKind { .actor } }
 enum PersonKind: KindCommand {
     static var kind: RecordKind { .person }
-    static var extra: [ParsableCommand.Type] { [SaidCommand.self] }
+    static var extra: [ParsableCommand.Type] { [SaidCommand.self, TrackRecordCommand.self] }
 }
 enum NameKind: KindCommand { static var kind: RecordKind { .name } }
 enum MembershipKind: KindCommand { static var kind: RecordKind { .membership } }
@@ -171,7 +173,11 @@ enum EventKind: KindCommand { static var kind: RecordKind { .event } }
 enum SourceKind: KindCommand { static var kind: RecordKind { .source } }
 enum StatementKind: KindCommand { static var kind: RecordKind { .statement } }
 enum AboutKind: KindCommand { static var kind: RecordKind { .about } }
-enum PredictionKind: KindCommand { static var kind: RecordKind { .prediction } }
+enum PredictionKind: KindCommand {
+    static var kind: RecordKind { .prediction }
+    static var list: ParsableCommand.Type { PredictionListCommand.self }
+    static var extra: [ParsableCommand.Type] { [PredictionResolveCommand.self] }
+}
 enum PredictionPartyKind: KindCommand { static var kind: RecordKind { .predictionParty } }
 enum PredictionProvisionKind: KindCommand { static var kind: RecordKind { .predictionProvision } }
 enum OfficeKind: KindCommand { static var kind: RecordKind { .office } }

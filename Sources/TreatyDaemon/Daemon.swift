@@ -36,6 +36,7 @@ public final class Daemon: Service, Sendable {
     ) -> [RPCMethod] {
         let examples = ExampleIDs()
         return RecordMethods.all(store, examples: examples) + QueryMethods.all(store, examples: examples)
+            + AnalystMethods.all(store, examples: examples)
             + TransferMethods.all(store, staging: staging)
             + SystemMethods.all(store, statistics: statistics, document: document, examples: examples)
     }

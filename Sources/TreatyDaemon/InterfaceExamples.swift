@@ -12,7 +12,7 @@ public enum InterfaceExamples {
         var results: [String: JSONValue] = [:]
         func phase(_ name: String) -> Int {
             if name.hasPrefix("import.") { return 4 }
-            if name.hasSuffix(".add") { return 1 }
+            if name.hasSuffix(".add") || name == "prediction.resolve" { return 1 }
             if name.hasSuffix(".update") { return 2 }
             if name.hasSuffix(".delete") { return 3 }
             return 0
@@ -41,7 +41,7 @@ public enum InterfaceExamples {
         let varying: Set<String> = [
             "created_at", "updated_at", "created_office", "updated_office", "created_user", "updated_user", "short_id",
             "uptime_seconds", "requests", "errors", "connections", "connections_refused", "clients_dropped",
-            "subscribers", "import", "subscription", "office", "days_waiting", "approval",
+            "subscribers", "import", "subscription", "office", "days_waiting", "approval", "at", "seq", "user",
         ]
         func walk(_ value: JSONValue, top: Bool) -> JSONValue {
             switch value {

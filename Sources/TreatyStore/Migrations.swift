@@ -7,7 +7,7 @@ import TreatyModel
 /// ``Schema`` as it stood at version 1; a later change to ``Schema`` comes with a migration of its own
 /// (a test checks that the migrated tables and ``Schema`` agree).
 enum Migrations {
-    static let names = ["v1-records", "v2-search"]
+    static let names = ["v1-records", "v2-search", "v3-change-log"]
 
     static func migrator(upTo last: String? = nil) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -42,6 +42,25 @@ enum Migrations {
                     arguments: [kind.rawValue])
             }
             try SearchIndex.rebuild(db)
+        }
+        migrator.registerMigration("v3-change-log") { db in
+            // Local history: each change with who, when, from which office, and the fields before and after.
+            try db.execute(
+                sql: """
+                    CREATE TABLE change_log (
+                        seq INTEGER PRIMARY KEY,
+                        at TEXT NOT NULL,
+                        office TEXT NOT NULL,
+                        user TEXT NOT NULL,
+                        record_id TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        operation TEXT NOT NULL,
+                        before TEXT,
+                        after TEXT
+                    );
+                    CREATE INDEX change_log_at ON change_log(at);
+                    CREATE INDEX change_log_record ON change_log(record_id);
+                    """)
         }
         return migrator
     }

@@ -52,6 +52,9 @@ enum Writes {
             sql: "INSERT INTO record_index (id, kind) VALUES (?, ?)", arguments: [record.id, record.kind.rawValue])
         record.provenance = stamp
         try SearchIndex.reindex(db, record)
+        try ChangeLog.append(
+            db, operation: "created", record: record, before: [:], after: record.fields, at: stamp.updatedAt,
+            office: stamp.updatedOffice, user: stamp.updatedUser)
         return record
     }
 
@@ -71,6 +74,7 @@ enum Writes {
         } catch {
             throw StoreError.invalidRecord(error, line: nil)
         }
+        let old = record.fields
         for name in changes.keys { record.fields[name] = patch[name] }
         try checkReferences(db, record, changed: Set(patch.keys), ledger: nil, line: nil)
         provenance.version += 1
@@ -78,6 +82,10 @@ enum Writes {
         provenance.updatedOffice = context.office
         provenance.updatedUser = context.user
         try save(db, record, provenance: provenance)
+        let (before, after) = ChangeLog.difference(old, record.fields)
+        try ChangeLog.append(
+            db, operation: "updated", record: record, before: before, after: after, at: context.now,
+            office: context.office, user: context.user)
         return record.with(provenance)
     }
 
@@ -98,6 +106,9 @@ enum Writes {
         provenance.updatedOffice = context.office
         provenance.updatedUser = context.user
         try save(db, record, provenance: provenance)
+        try ChangeLog.append(
+            db, operation: "deleted", record: record, before: record.fields, after: [:], at: context.now,
+            office: context.office, user: context.user)
         return record.with(provenance)
     }
 
@@ -106,7 +117,12 @@ enum Writes {
         throws
     {
         try checkReferences(db, record, changed: Set(record.fields.keys), ledger: ledger, line: line)
+        let old = try RecordRows.fetch(db, kind: record.kind, id: record.id)?.fields ?? [:]
         try save(db, record, provenance: provenance)
+        let (before, after) = ChangeLog.difference(old, record.fields)
+        try ChangeLog.append(
+            db, operation: provenance.deleted ? "deleted" : "updated", record: record, before: before, after: after,
+            at: provenance.updatedAt, office: provenance.updatedOffice, user: provenance.updatedUser)
     }
 
     static func current(_ db: Database, id: String) throws -> Record {

@@ -175,3 +175,62 @@ func rpcError(_ body: () async throws -> JSONValue) async -> RPCError? {
         return nil
     }
 }
+
+@Suite("The CLI against a live daemon", .serialized)
+struct CLITests {
+    /// Runs `treaty` with the daemon's socket; returns status and stdout.
+    static func treaty(_ daemon: DaemonProcess, _ arguments: [String]) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = DaemonProcess.productsDirectory.appendingPathComponent("treaty")
+        process.arguments = ["--socket", daemon.socketPath] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = Pipe()
+        try process.run()
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output)
+    }
+
+    @Test("An edit made through the CLI shows in `treaty changes` with its user, office and the fields before and after")
+    func changes() async throws {
+        let daemon = try await DaemonProcess()
+        let (added, addOutput) = try Self.treaty(daemon, ["--json", "person", "add", "name=Cəlil Xəlilov"])
+        #expect(added == 0, "\(addOutput)")
+        let person = try JSONCodec.decode(addOutput)
+        let short = try #require(person["short_id"]?.stringValue)
+        let (edited, _) = try Self.treaty(daemon, ["person", "edit", short, "note=military expert"])
+        #expect(edited == 0)
+        let (status, output) = try Self.treaty(daemon, ["--json", "changes", "--record", short])
+        #expect(status == 0)
+        let changes = try #require(try JSONCodec.decode(output).arrayValue)
+        #expect(changes.map { $0["operation"] } == ["created", "updated"])
+        let user = try #require(getpwuid(getuid())).pointee.pw_name.map { String(cString: $0) }
+        #expect(changes.allSatisfy { $0["user"]?.stringValue == user })
+        let client = try await daemon.client()
+        let office = try await client.call("health")["office"]
+        await client.close()
+        #expect(changes.allSatisfy { $0["office"] == office })
+        #expect(changes[1]["before"] == ["note": nil] && changes[1]["after"] == ["note": "military expert"])
+        // And in the human form, the field's change is spelled out.
+        let (_, human) = try Self.treaty(daemon, ["changes", "--record", short])
+        #expect(human.contains("note: (none) -> \"military expert\""))
+    }
+
+    @Test("Search and show read as a user would: English spelling finds the native one; unknown ids exit 5")
+    func searchAndShow() async throws {
+        let daemon = try await DaemonProcess()
+        try await daemon.seed()
+        let (status, output) = try Self.treaty(daemon, ["search", "Jalil", "Khalilov"])
+        #expect(status == 0 && output.contains("Cəlil Xəlilov"))
+        let (listed, list) = try Self.treaty(daemon, ["--json", "agreement", "list", "kind=memorandum"])
+        #expect(listed == 0)
+        let memo = try #require(try JSONCodec.decode(list).arrayValue?.first?["short_id"]?.stringValue)
+        let (shown, brief) = try Self.treaty(daemon, ["agreement", "show", memo])
+        #expect(shown == 0)
+        for part in ["Parties", "Provisions", "Timeline", "Relations", "What was said", "title unknown", "complements"] {
+            #expect(brief.contains(part), "\(part)")
+        }
+        #expect(try Self.treaty(daemon, ["agreement", "show", "zzzzzzzz"]).0 == 5)
+    }
+}

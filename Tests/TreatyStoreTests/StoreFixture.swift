@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TreatyModel
 @testable import TreatyStore
 
@@ -27,9 +28,15 @@ final class StoreFixture: Sendable {
             .deletingLastPathComponent().appendingPathComponent("examples/seed.jsonl").path
     }
 
+    /// A clock that starts at ``fixedClock`` and moves one second each time it is read.
+    static func tickingClock() -> @Sendable () -> Int64 {
+        let ticks = Ticks()
+        return { 1_759_924_800_000 + ticks.next() * 1000 }
+    }
+
     /// A fixture with the seed imported.
-    static func seeded() async throws -> StoreFixture {
-        let fixture = try StoreFixture()
+    static func seeded(clock: @escaping @Sendable () -> Int64 = StoreFixture.fixedClock) async throws -> StoreFixture {
+        let fixture = try StoreFixture(clock: clock)
         _ = try await fixture.store.importJSONLines(from: seedPath, user: "seed")
         return fixture
     }
@@ -47,6 +54,11 @@ final class StoreFixture: Sendable {
         guard found.count == 1 else { throw FixtureError.expectedOne(kind, field, value, found.count) }
         return found[0]
     }
+}
+
+final class Ticks: Sendable {
+    private let count = Atomic<Int64>(0)
+    func next() -> Int64 { count.add(1, ordering: .relaxed).newValue }
 }
 
 enum FixtureError: Error {

@@ -1,0 +1,138 @@
+import ArgumentParser
+import Foundation
+import TreatyClient
+import TreatyModel
+
+struct PredictionListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "Predictions, with later agreements that match an open one's condition.")
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Only open predictions.") var open = false
+    @Option(help: "Only those due by this day, YYYY-MM-DD.") var due: String?
+    @Option(help: "Only this speaker's (short id or prefix).") var person: String?
+
+    func run() async throws {
+        try await global.withClient { client in
+            var params: [String: JSONValue] = ["open": .bool(open)]
+            if let due { params["due_by"] = .string(due) }
+            if let person { params["person"] = .string(person) }
+            let result = try await client.call("prediction.review", params)
+            let entries = result["predictions"]?.arrayValue ?? []
+            if global.json { return global.print(json: .array(entries)) }
+            if entries.isEmpty { return print("(none)") }
+            for entry in entries {
+                let prediction = entry["prediction"] ?? .null
+                let id = String(prediction["id"]?.stringValue?.prefix(8) ?? "")
+                var line = "\(id)  [\(prediction["outcome"]?.stringValue ?? "open")]  \(Brief.ref(entry["speaker"])): "
+                    + (prediction["text"]?.stringValue ?? "")
+                if let by = prediction["by"]?.stringValue { line += "  (by \(by))" }
+                if let p = prediction["probability"]?.doubleValue {
+                    line += "  p=\(p) (\(prediction["probability_by"]?.stringValue ?? "?"))"
+                }
+                print(line)
+                let parties = entry["parties"]?.arrayValue?.map { Brief.ref($0) } ?? []
+                let provisions = entry["provisions"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                var condition = [String]()
+                if !parties.isEmpty { condition.append("parties " + parties.joined(separator: ", ")) }
+                if let kind = prediction["agreement_kind"]?.stringValue { condition.append("a \(kind.words)") }
+                if !provisions.isEmpty { condition.append("carrying " + provisions.joined(separator: ", ")) }
+                if !condition.isEmpty { print("          condition: " + condition.joined(separator: "; ")) }
+                for candidate in entry["candidates"]?.arrayValue ?? [] {
+                    print("          candidate: \(Brief.ref(candidate))  (\(String(candidate["id"]?.stringValue?.prefix(8) ?? "")))")
+                }
+            }
+        }
+    }
+}
+
+struct PredictionResolveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resolve", abstract: "Settle a prediction, naming the agreement or lifecycle event that settled it.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The prediction (short id or prefix).") var id: String
+    @Option(help: "true, false, partly or unknowable.") var outcome: String
+    @Option(name: .customLong("settled-by"), help: "The agreement or lifecycle event that settled it.") var settledBy: String?
+    @Option(help: "Why it was settled so.") var note: String?
+
+    func run() async throws {
+        try await global.withClient { client in
+            var params: [String: JSONValue] = ["id": .string(id), "outcome": .string(outcome)]
+            if let settledBy { params["settled_by"] = .string(settledBy) }
+            if let note { params["note"] = .string(note) }
+            let record = try await client.call("prediction.resolve", params)
+            if global.json { return global.print(json: record) }
+            print("resolved \(record["short_id"]?.stringValue ?? id): \(outcome)")
+        }
+    }
+}
+
+struct TrackRecordCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "record", abstract: "A speaker's predictions, how they turned out, and the Brier score.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The person (short id or prefix).") var id: String
+
+    func run() async throws {
+        try await global.withClient { client in
+            let record = try await client.call("person.record", ["id": .string(id)])
+            if global.json { return global.print(json: record) }
+            print(Brief.ref(record["person"]))
+            let resolved = record["resolved"]?.objectValue ?? [:]
+            let counts = ["true", "false", "partly", "unknowable"].map { "\($0) \(resolved[$0]?.intValue ?? 0)" }
+            print("  made \(record["made"]?.intValue ?? 0), open \(record["open"]?.intValue ?? 0); " + counts.joined(separator: ", "))
+            if let brier = record["brier"]?.doubleValue {
+                print("  Brier score \(String(format: "%.3f", brier)) over \(record["scored"]?.intValue ?? 0) (0 is perfect, 0.25 is always saying 50%)")
+            } else {
+                print("  no Brier score yet: it needs true/false outcomes that carried a probability")
+            }
+        }
+    }
+}
+
+struct ChangesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "changes", abstract: "What changed, who changed it (office, user) and when, with fields before and after.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Since this day (YYYY-MM-DD) or time.") var since: String?
+    @Option(help: "Only changes from this office (id or prefix).") var office: String?
+    @Option(help: "Only changes by this user.") var user: String?
+    @Option(help: "Only changes to this record (short id or prefix).") var record: String?
+    @Option(help: "The newest this many.") var limit = 1000
+
+    func run() async throws {
+        try await global.withClient { client in
+            var params: [String: JSONValue] = ["limit": .int(Int64(limit))]
+            if let since { params["since"] = .string(since) }
+            if let office { params["office"] = .string(office) }
+            if let user { params["user"] = .string(user) }
+            if let record { params["record"] = .string(record) }
+            let result = try await client.call("changes.list", params)
+            let changes = result["changes"]?.arrayValue ?? []
+            if global.json { return global.print(json: .array(changes)) }
+            if changes.isEmpty { return print("(no changes)") }
+            for change in changes {
+                let office = String(change["office"]?.stringValue?.prefix(12) ?? "")
+                print(
+                    "\(change["at"]?.stringValue ?? "")  \(change["user"]?.stringValue ?? "")@\(office)  "
+                        + "\(change["operation"]?.stringValue ?? "") \(change["kind"]?.stringValue ?? "") "
+                        + "\(String(change["record_id"]?.stringValue?.prefix(8) ?? ""))  \(change["label"]?.stringValue ?? "")")
+                let before = change["before"]?.objectValue ?? [:]
+                let after = change["after"]?.objectValue ?? [:]
+                if change["operation"] == "updated" {
+                    for key in Set(before.keys).union(after.keys).sorted() {
+                        print("    \(key): \(show(before[key])) -> \(show(after[key]))")
+                    }
+                }
+            }
+        }
+    }
+
+    func show(_ value: JSONValue?) -> String {
+        guard let value, !value.isNull else { return "(none)" }
+        return value.stringValue.map { "\"\($0)\"" } ?? JSONCodec.string(value)
+    }
+}

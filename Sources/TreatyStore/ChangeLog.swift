@@ -1,0 +1,96 @@
+import GRDB
+import TreatyModel
+
+/// One change to one record: who, when, from which office, and the fields before and after.
+public struct ChangeEntry: Sendable, Encodable {
+    public let seq: Int64
+    public let at: String
+    public let office: String
+    public let user: String
+    public let recordId: String
+    public let kind: String
+    public let label: String?
+    /// created, updated or deleted.
+    public let operation: String
+    /// The fields that changed: their value before (absent for a new record) and after.
+    public let before: [String: JSONValue]
+    public let after: [String: JSONValue]
+}
+
+/// Writes and reads the change log. Every write appends to it in its own transaction, so the log and the
+/// records never disagree.
+enum ChangeLog {
+    static func append(
+        _ db: Database, operation: String, record: Record, before: [String: JSONValue], after: [String: JSONValue],
+        at: String, office: String, user: String
+    ) throws {
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO change_log (at, office, user, record_id, kind, operation, before, after)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        try statement.execute(
+            arguments: [
+                at, office, user, record.id, record.kind.rawValue, operation, JSONCodec.string(.object(before)),
+                JSONCodec.string(.object(after)),
+            ])
+    }
+
+    /// The fields whose values differ between two versions of a record.
+    static func difference(_ old: [String: JSONValue], _ new: [String: JSONValue]) -> ([String: JSONValue], [String: JSONValue]) {
+        var before: [String: JSONValue] = [:]
+        var after: [String: JSONValue] = [:]
+        for key in Set(old.keys).union(new.keys) where old[key] != new[key] {
+            before[key] = old[key] ?? .null
+            after[key] = new[key] ?? .null
+        }
+        return (before, after)
+    }
+}
+
+extension TreatyStore {
+    /// Changes since `since` (a day or a time), newest last, optionally only by an office, a user, or to one
+    /// record.
+    public func changes(
+        since: String? = nil, office: String? = nil, user: String? = nil, record: String? = nil, limit: Int = 1000
+    ) async throws(StoreError) -> [ChangeEntry] {
+        guard (1...100_000).contains(limit) else { throw .invalidArgument("limit must be between 1 and 100000") }
+        if let since, Day(String(since.prefix(10))) == nil {
+            throw .invalidArgument("since must be a day (YYYY-MM-DD) or a time (YYYY-MM-DDTHH:MM:SS.sssZ), not \"\(since)\"")
+        }
+        return try await read { db in
+            var conditions: [String] = []
+            var arguments: [DatabaseValue] = []
+            if let since {
+                conditions.append("at >= ?")
+                arguments.append(since.databaseValue)
+            }
+            if let office {
+                conditions.append("office LIKE ? || '%'")
+                arguments.append(office.lowercased().databaseValue)
+            }
+            if let user {
+                conditions.append("user = ?")
+                arguments.append(user.databaseValue)
+            }
+            if let record {
+                conditions.append("record_id = ?")
+                arguments.append(try Resolve.id(db, record).id.databaseValue)
+            }
+            let clause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM change_log \(clause) ORDER BY seq DESC LIMIT ?",
+                arguments: StatementArguments(arguments + [limit.databaseValue]))
+            return try rows.reversed().map { row in
+                let id: String = row["record_id"]
+                let decode = { (text: String?) -> [String: JSONValue] in
+                    text.flatMap { try? JSONCodec.decode($0) }?.objectValue ?? [:]
+                }
+                return ChangeEntry(
+                    seq: row["seq"], at: row["at"], office: row["office"], user: row["user"], recordId: id,
+                    kind: row["kind"], label: try Lookup.ref(db, id)?.label, operation: row["operation"],
+                    before: decode(row["before"]), after: decode(row["after"]))
+            }
+        }
+    }
+}
