@@ -24,7 +24,7 @@ struct ImportCommand: AsyncParsableCommand {
             let token = begun["import"] ?? .null
             var sent = 0
             var pending: [JSONValue] = []
-            var carry = Data()
+            var carry = [UInt8]()
             func flush() async throws {
                 guard !pending.isEmpty else { return }
                 _ = try await client.call("import.chunk", ["import": token, "lines": .array(pending)])
@@ -34,13 +34,14 @@ struct ImportCommand: AsyncParsableCommand {
             }
             while true {
                 let chunk = try handle.read(upToCount: 1 << 16) ?? Data()
-                carry.append(chunk)
-                while let newline = carry.firstIndex(of: 0x0A) {
-                    let line = carry[carry.startIndex..<newline]
-                    carry = Data(carry[(newline + 1)...])
-                    pending.append(.string(String(decoding: line, as: UTF8.self)))
+                carry.append(contentsOf: chunk)
+                var start = 0
+                while let newline = carry[start...].firstIndex(of: 0x0A) {
+                    pending.append(.string(String(decoding: carry[start..<newline], as: UTF8.self)))
+                    start = newline + 1
                     if pending.count == 1000 { try await flush() }
                 }
+                carry.removeFirst(start)
                 if chunk.isEmpty { break }
             }
             if !carry.isEmpty { pending.append(.string(String(decoding: carry, as: UTF8.self))) }

@@ -17,14 +17,13 @@ struct ImportLedger {
     }
 
     func note(_ db: Database, line: Int, kind: RecordKind, field: String, target: String) throws {
-        try db.execute(
-            sql: "INSERT INTO import_refs (line, kind, field, target) VALUES (?, ?, ?, ?)",
-            arguments: [line, kind.rawValue, field, target])
+        try db.cachedStatement(sql: "INSERT INTO import_refs (line, kind, field, target) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [line, kind.rawValue, field, target])
     }
 
     /// Notes that the import carries `id`; false when it carried it already.
     func claim(_ db: Database, id: String) throws -> Bool {
-        try db.execute(sql: "INSERT OR IGNORE INTO import_ids (id) VALUES (?)", arguments: [id])
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO import_ids (id) VALUES (?)").execute(arguments: [id])
         return db.changesCount == 1
     }
 

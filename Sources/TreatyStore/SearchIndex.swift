@@ -38,15 +38,15 @@ enum SearchIndex {
             return
         }
         guard indexedKinds.contains(record.kind),
-            let seq = try Int64.fetchOne(db, sql: "SELECT seq FROM record_index WHERE id = ?", arguments: [record.id])
+            let seq = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT seq FROM record_index WHERE id = ?"), arguments: [record.id])
         else { return }
-        try db.execute(sql: "DELETE FROM search_fts WHERE rowid = ?", arguments: [seq])
+        try db.cachedStatement(sql: "DELETE FROM search_fts WHERE rowid = ?").execute(arguments: [seq])
         guard record.provenance?.deleted != true else { return }
         let text = try document(db, record)
         guard !text.isEmpty else { return }
-        try db.execute(
-            sql: "INSERT INTO search_fts (rowid, kind, id, text, phonetic) VALUES (?, ?, ?, ?, ?)",
-            arguments: [seq, record.kind.rawValue, record.id, text, NameFolding.phonetic(text)])
+        try db.cachedStatement(sql: "INSERT INTO search_fts (rowid, kind, id, text, phonetic) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [seq, record.kind.rawValue, record.id, text, NameFolding.phonetic(text)])
     }
 
     /// Rebuilds every document from the tables.
@@ -86,15 +86,15 @@ enum SearchIndex {
         }
         // Bound the ranking work: the rowid of the newest `rankingWindow`-th match, if there are that many.
         let floor = try Int64.fetchOne(
-            db, sql: "SELECT rowid FROM search_fts WHERE \(filter) ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+            db.cachedStatement(sql: "SELECT rowid FROM search_fts WHERE \(filter) ORDER BY rowid DESC LIMIT 1 OFFSET ?"),
             arguments: [match, rankingWindow - 1]) ?? Int64.min
         let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT kind, id, text, bm25(search_fts, 0.0, 0.0, 10.0, 1.0) AS score
-                FROM search_fts WHERE \(filter) AND rowid >= ?
-                ORDER BY score LIMIT ?
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT kind, id, text, bm25(search_fts, 0.0, 0.0, 10.0, 1.0) AS score
+                    FROM search_fts WHERE \(filter) AND rowid >= ?
+                    ORDER BY score LIMIT ?
+                    """),
             arguments: [match, floor, limit * 3])
         var hits: [SearchHit] = []
         for row in rows {
@@ -112,7 +112,9 @@ enum SearchIndex {
 
     /// Lowercase without diacritics, as FTS5's unicode61 tokenizer folds (ı, İ and ə kept apart, like it).
     static func foldCaseAndMarks<S: StringProtocol>(_ word: S) -> String {
-        String(
+        // Most words are ASCII: lowercasing is all they need, and Unicode decomposition is costly.
+        if word.utf8.allSatisfy({ $0 < 0x80 }) { return word.lowercased() }
+        return String(
             String(word).lowercased().decomposedStringWithCanonicalMapping.unicodeScalars.filter {
                 $0.properties.generalCategory != .nonspacingMark
             }.map(Character.init))

@@ -47,9 +47,10 @@ enum Writes {
         }
         try checkReferences(db, record, changed: Set(record.fields.keys), ledger: deferReferences, line: line)
         let stamp = provenance ?? context.newProvenance()
-        try db.execute(sql: RecordRows.insertSQL(for: record.kind), arguments: StatementArguments(RecordRows.values(for: record, provenance: stamp)))
-        try db.execute(
-            sql: "INSERT INTO record_index (id, kind) VALUES (?, ?)", arguments: [record.id, record.kind.rawValue])
+        try db.cachedStatement(sql: RecordRows.insertSQL(for: record.kind))
+            .execute(arguments: StatementArguments(RecordRows.values(for: record, provenance: stamp)))
+        try db.cachedStatement(sql: "INSERT INTO record_index (id, kind) VALUES (?, ?)")
+            .execute(arguments: [record.id, record.kind.rawValue])
         record.provenance = stamp
         try SearchIndex.reindex(db, record)
         try ChangeLog.append(
@@ -133,9 +134,8 @@ enum Writes {
 
     private static func save(_ db: Database, _ record: Record, provenance: Provenance) throws {
         let values = RecordRows.values(for: record, provenance: provenance)
-        try db.execute(
-            sql: RecordRows.updateSQL(for: record.kind),
-            arguments: StatementArguments(Array(values.dropFirst()) + [record.id.databaseValue]))
+        try db.cachedStatement(sql: RecordRows.updateSQL(for: record.kind))
+            .execute(arguments: StatementArguments(Array(values.dropFirst()) + [record.id.databaseValue]))
         try SearchIndex.reindex(db, record.with(provenance))
     }
 
@@ -165,7 +165,7 @@ enum Writes {
             case .provisionType:
                 if ProvisionVocabulary.builtInSlugs.contains(target) { continue }
                 let defined = try Bool.fetchOne(
-                    db, sql: "SELECT deleted = 0 FROM provision_type WHERE id = ?", arguments: [target])
+                    db.cachedStatement(sql: "SELECT deleted = 0 FROM provision_type WHERE id = ?"), arguments: [target])
                 if defined == true { continue }
                 if let ledger, defined == nil {
                     try ledger.note(db, line: line ?? 0, kind: record.kind, field: field.name, target: target)
@@ -179,7 +179,7 @@ enum Writes {
     }
 
     static func isDeleted(_ db: Database, kind: RecordKind, id: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT deleted FROM \"\(kind.rawValue)\" WHERE id = ?", arguments: [id]) ?? false
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT deleted FROM \"\(kind.rawValue)\" WHERE id = ?"), arguments: [id]) ?? false
     }
 }
 

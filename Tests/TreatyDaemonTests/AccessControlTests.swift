@@ -19,16 +19,7 @@ struct AccessControlTests {
 
     /// Runs the CLI as `user`; returns exit status and combined output.
     static func treaty(as user: String, _ binary: String, _ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-        process.arguments = ["-u", user, "--", binary] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+        try runProgram("/usr/sbin/runuser", ["-u", user, "--", binary] + arguments)
     }
 
     @Test(

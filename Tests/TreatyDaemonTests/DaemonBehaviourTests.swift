@@ -62,17 +62,10 @@ struct DaemonBehaviourTests {
 
     @Test("treaty with no daemon exits 3 and names the socket it tried")
     func cliWithoutDaemon() throws {
-        let process = Process()
-        process.executableURL = DaemonProcess.productsDirectory.appendingPathComponent("treaty")
         let path = "/tmp/treaty-no-daemon-\(UUID().uuidString.prefix(8)).sock"
-        process.arguments = ["--socket", path, "status"]
-        let stderr = Pipe()
-        process.standardError = stderr
-        process.standardOutput = Pipe()
-        try process.run()
-        process.waitUntilExit()
-        let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 3)
+        let (status, message) = try runProgram(
+            DaemonProcess.productsDirectory.appendingPathComponent("treaty").path, ["--socket", path, "status"])
+        #expect(status == 3)
         #expect(message.contains(path))
         #expect(message.contains("systemctl status treatyd"))
     }
@@ -180,16 +173,9 @@ func rpcError(_ body: () async throws -> JSONValue) async -> RPCError? {
 struct CLITests {
     /// Runs `treaty` with the daemon's socket; returns status and stdout.
     static func treaty(_ daemon: DaemonProcess, _ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = DaemonProcess.productsDirectory.appendingPathComponent("treaty")
-        process.arguments = ["--socket", daemon.socketPath] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = Pipe()
-        try process.run()
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+        try runProgram(
+            DaemonProcess.productsDirectory.appendingPathComponent("treaty").path, ["--socket", daemon.socketPath] + arguments,
+            stderrToo: false)
     }
 
     @Test("An edit made through the CLI shows in `treaty changes` with its user, office and the fields before and after")

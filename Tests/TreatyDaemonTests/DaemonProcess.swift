@@ -102,6 +102,21 @@ final class DaemonProcess: @unchecked Sendable {
     }
 }
 
+/// Runs a program to the end; returns its exit status and its output (stdout, and stderr unless kept apart).
+@discardableResult
+func runProgram(_ path: String, _ arguments: [String], stderrToo: Bool = true) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = stderrToo ? pipe : Pipe()
+    try process.run()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, output)
+}
+
 enum DaemonError: Error, CustomStringConvertible {
     case exited(String)
     case notServing(String)

@@ -19,16 +19,7 @@ struct InterfaceDocumentTests {
 
     /// Runs the Python validator; returns its exit status and output.
     static func validate(document: String, results: String? = nil) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", validator, metaSchemaPath, document] + (results.map { [$0] } ?? [])
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+        try runProgram("/usr/bin/env", ["python3", validator, metaSchemaPath, document] + (results.map { [$0] } ?? []))
     }
 
     @Test("It validates against the OpenRPC meta-schema, and a broken copy does not")

@@ -44,7 +44,7 @@ struct JSONCodecTests {
     /// Random values survive encode -> decode, and Foundation reads the encoding as the same structure.
     @Test("Random values round-trip, and Foundation agrees with the encoding")
     func randomRoundTrip() throws {
-        var generator = SeededGenerator(seed: 20_251_008)
+        var generator = SplitMix64(seed: 20_251_008)
         let runs = ProcessInfo.processInfo.environment["TREATY_FUZZ_RUNS"].flatMap(Int.init) ?? 2000
         for _ in 0..<runs {
             let value = Self.randomValue(&generator, depth: 0)
@@ -55,7 +55,7 @@ struct JSONCodecTests {
         }
     }
 
-    static func randomValue(_ g: inout SeededGenerator, depth: Int) -> JSONValue {
+    static func randomValue(_ g: inout SplitMix64, depth: Int) -> JSONValue {
         let pieces = ["a", "é", "Ə", "\"", "\\", "\n", "\u{01}", "😀", "/", " ", "ş"]
         switch g.next() % (depth > 3 ? 5 : 7) {
         case 0: return .null
@@ -85,18 +85,5 @@ struct JSONCodecTests {
             guard let other = any as? [String: Any], other.count == o.count else { return false }
             return o.allSatisfy { key, inner in other[key].map { same(inner, $0) } ?? false }
         }
-    }
-}
-
-/// SplitMix64: seeded, so a failing run reproduces.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
