@@ -20,6 +20,7 @@ public enum NameFolding {
 
     /// The phonetic key of one word.
     public static func phoneticWord<S: StringProtocol>(_ word: S) -> String {
+        if word.utf8.allSatisfy({ $0 < 0x80 }) { return smooth(asciiWord(word.utf8)) }
         var out = ""
         out.reserveCapacity(word.utf8.count)
         for scalar in word.lowercased().unicodeScalars {
@@ -32,6 +33,23 @@ public enum NameFolding {
             }
         }
         return smooth(out)
+    }
+
+    /// The same mapping for ASCII, byte by byte: most words are ASCII, and the Unicode path is slow.
+    private static func asciiWord<C: Collection<UInt8>>(_ bytes: C) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count + 2)
+        for var byte in bytes {
+            if (0x41...0x5A).contains(byte) { byte += 0x20 }  // A-Z -> a-z
+            switch byte {
+            case UInt8(ascii: "c"): out.append(UInt8(ascii: "j"))
+            case UInt8(ascii: "q"): out.append(UInt8(ascii: "g"))
+            case UInt8(ascii: "x"): out.append(contentsOf: [UInt8(ascii: "k"), UInt8(ascii: "h")])
+            case 0x61...0x7A, 0x30...0x39: out.append(byte)
+            default: continue
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Spots where transliterations of one name differ: `dzh`/`dj` for `j`, `iye`/`ie`, a final `e`/`a`.

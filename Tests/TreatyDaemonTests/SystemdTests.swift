@@ -216,3 +216,58 @@ struct InstallTests {
         #expect(FileManager.default.fileExists(atPath: root + "/etc/treaty/treatyd.json"))
     }
 }
+
+/// treatyd under a seccomp filter that mimics the unit's SystemCallFilter= and MemoryDenyWriteExecute=
+/// (scripts/hardened-run), since tests have no systemd as PID 1.
+@Suite("Hardening", .serialized)
+struct HardeningTests {
+    static let launcher = DaemonProcess.repositoryRoot.appendingPathComponent("scripts/hardened-run").path
+    static var available: Bool {
+        (try? runProgram("/usr/bin/python3", ["-c", "import seccomp"]).status) == 0
+            && FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze")
+    }
+
+    @Test("The filter bites: a writable+executable mapping, a privileged and a resource call all fail",
+          .enabled(if: available, "needs python3-seccomp and systemd-analyze"))
+    func filterBites() throws {
+        let probes = [
+            "import mmap; mmap.mmap(-1, 4096, prot=mmap.PROT_WRITE | mmap.PROT_EXEC)",
+            "import os; os.chroot('/')",
+            "import os; os.setpriority(os.PRIO_PROCESS, 0, 1)",
+        ]
+        for probe in probes {
+            let (status, output) = try runProgram(Self.launcher, ["/usr/bin/python3", "-c", probe])
+            #expect(status != 0, "\(probe) ran under the filter")
+            #expect(output.contains("PermissionError") || output.contains("Operation not permitted"), "\(output)")
+        }
+        #expect(try runProgram(Self.launcher, ["/usr/bin/python3", "-c", "import mmap; mmap.mmap(-1, 4096)"]).status == 0)
+    }
+
+    @Test("treatyd serves, writes, searches and stops cleanly under the filter",
+          .enabled(if: available, "needs python3-seccomp and systemd-analyze"))
+    func daemonUnderFilter() async throws {
+        let directory = "/tmp/treaty-hard-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.launcher)
+        process.arguments = [
+            DaemonProcess.productsDirectory.appendingPathComponent("treatyd").path, "--state-dir", directory + "/state",
+            "--socket", directory + "/treaty.sock",
+        ]
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        let status = try String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)
+        let socket = try await SystemdTests.connect(directory + "/treaty.sock")
+        let filtered = try String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)
+        #expect(filtered.contains("Seccomp:\t2"), "\(status)")
+        socket.write(#"{"jsonrpc":"2.0","method":"person.add","params":{"name":"Cəlil Xəlilov"},"id":1}"# + "\n")
+        #expect(socket.readJSON()?["result"]?["name"] == "Cəlil Xəlilov")
+        socket.write(#"{"jsonrpc":"2.0","method":"search","params":{"query":"Jalil Khalilov"},"id":2}"# + "\n")
+        #expect(socket.readJSON()?["result"]?["hits"]?.arrayValue?.count == 1)
+        kill(process.processIdentifier, SIGTERM)
+        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(process.terminationStatus == 0)
+    }
+}
