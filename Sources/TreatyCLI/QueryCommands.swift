@@ -161,7 +161,7 @@ struct GapsCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await global.withClient { client in
-            let organization = try await resolveActor(org, client: client)
+            let organization = try await Self.resolveActor(org, client: client)
             var params: [String: JSONValue] = [
                 "organization": .string(organization), "provision": .string(provision), "include_observers": .bool(observers),
             ]
@@ -172,7 +172,7 @@ struct GapsCommand: AsyncParsableCommand {
         }
     }
 
-    func resolveActor(_ text: String, client: TreatyClient) async throws -> String {
+    static func resolveActor(_ text: String, client: TreatyClient) async throws -> String {
         if let record = try? await client.call("actor.get", ["id": .string(text)]), let id = record["id"]?.stringValue {
             return id
         }

@@ -58,39 +58,143 @@ struct ImportCommand: AsyncParsableCommand {
 
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Export everything, tombstones included, as lossless JSON Lines.")
+        commandName: "export", abstract: "Export as lossless JSON Lines, CSV per record kind, or the dyadic table.",
+        discussion: """
+            jsonl: every record, tombstones included (reads back with `treaty import`). csv: a folder with one             CSV per record kind. dyadic: one row per unordered pair of states (A before B by ISO3) per year, with             ISO3 and COW codes, a 0/1 column per provision type meaning an agreement between them carrying it was             in force at some point that year, and the ids behind each flag; name the states with --org or --actors             and the years with --from and --to.
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case jsonl, csv, dyadic }
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "Write to this file instead of standard output.") var out: String?
+    @Option(help: "jsonl, csv or dyadic.") var format: Format = .jsonl
+    @Option(help: "Write to this file (a folder for csv) instead of standard output.") var out: String?
+    @Option(help: "dyadic: an organisation whose member states to pair.") var org: String?
+    @Option(help: "dyadic: states, comma-separated.") var actors: String?
+    @Option(help: "dyadic: first year.") var from: Int?
+    @Option(help: "dyadic: last year (this year).") var to: Int?
 
     func run() async throws {
-        var output = FileHandle.standardOutput
-        if let out {
-            guard FileManager.default.createFile(atPath: out, contents: nil), let handle = FileHandle(forWritingAtPath: out) else {
-                throw CLIFailure("cannot write \(out)", code: 2)
-            }
-            output = handle
+        switch format {
+        case .jsonl: try await exportLines()
+        case .csv: try await exportCSV()
+        case .dyadic: try await exportDyadic()
         }
-        let target = output
+    }
+
+    /// Every record's JSON line, page by page.
+    func pages(_ client: TreatyClient, _ body: (String) throws -> Void) async throws {
+        var cursor: JSONValue = .null
+        repeat {
+            var params: [String: JSONValue] = ["limit": 1000]
+            if !cursor.isNull { params["cursor"] = cursor }
+            let page = try await client.call("export.page", params)
+            for line in page["lines"]?.arrayValue ?? [] { try body(line.stringValue ?? "") }
+            cursor = page["next"] ?? .null
+        } while !cursor.isNull
+    }
+
+    func output() throws -> FileHandle {
+        guard let out else { return FileHandle.standardOutput }
+        guard FileManager.default.createFile(atPath: out, contents: nil), let handle = FileHandle(forWritingAtPath: out) else {
+            throw CLIFailure("cannot write \(out)", code: 2)
+        }
+        return handle
+    }
+
+    func exportLines() async throws {
+        let target = try output()
         let count = try await global.withClient { client in
-            var cursor: JSONValue = .null
             var count = 0
-            repeat {
-                var params: [String: JSONValue] = ["limit": 1000]
-                if !cursor.isNull { params["cursor"] = cursor }
-                let page = try await client.call("export.page", params)
-                var data = Data()
-                for line in page["lines"]?.arrayValue ?? [] {
-                    data.append(contentsOf: (line.stringValue ?? "").utf8)
-                    data.append(0x0A)
-                    count += 1
+            var data = Data()
+            try await pages(client) { line in
+                data.append(contentsOf: line.utf8)
+                data.append(0x0A)
+                count += 1
+                if data.count > 1 << 16 {
+                    try target.write(contentsOf: data)
+                    data.removeAll(keepingCapacity: true)
                 }
-                try target.write(contentsOf: data)
-                cursor = page["next"] ?? .null
-            } while !cursor.isNull
+            }
+            try target.write(contentsOf: data)
             return count
         }
         if let out { FileHandle.standardError.write(Data("exported \(count) records to \(out)\n".utf8)) }
+    }
+
+    func exportCSV() async throws {
+        guard let out else { throw CLIFailure("--format csv writes a folder: name it with --out", code: 2) }
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        var files: [RecordKind: FileHandle] = [:]
+        var counts: [RecordKind: Int] = [:]
+        try await global.withClient { client in
+            try await pages(client) { line in
+                guard let record = Record.from(try JSONCodec.decode(line)) else { return }
+                let columns = CSV.columns(record.kind)
+                if files[record.kind] == nil {
+                    let path = out + "/" + record.kind.rawValue + ".csv"
+                    guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path)
+                    else { throw CLIFailure("cannot write \(path)", code: 2) }
+                    try handle.write(contentsOf: Data((CSV.row(columns) + "\n").utf8))
+                    files[record.kind] = handle
+                }
+                let json = record.json
+                try files[record.kind]!.write(contentsOf: Data((CSV.row(columns.map { CSV.cell(json[$0]) }) + "\n").utf8))
+                counts[record.kind, default: 0] += 1
+            }
+        }
+        for handle in files.values { try handle.close() }
+        if global.json { return global.print(json: .object(Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, .int(Int64($0.value))) }))) }
+        print("wrote \(counts.count) files to \(out): " + counts.sorted { $0.key < $1.key }.map { "\($0.key.rawValue).csv \($0.value)" }.joined(separator: ", "))
+    }
+
+    func exportDyadic() async throws {
+        guard org != nil || actors != nil else { throw CLIFailure("--format dyadic needs --org or --actors", code: 2) }
+        guard let from else { throw CLIFailure("--format dyadic needs --from YEAR", code: 2) }
+        let to = self.to ?? Calendar(identifier: .gregorian).component(.year, from: Date())
+        let rows = try await global.withClient { client in
+            var params: [String: JSONValue] = ["from": .int(Int64(from)), "to": .int(Int64(to))]
+            if let org { params["organization"] = .string(try await GapsCommand.resolveActor(org, client: client)) }
+            if let actors { params["actors"] = .array(actors.split(separator: ",").map { .string(String($0)) }) }
+            return try await client.call("dyadic", params)["rows"]?.arrayValue ?? []
+        }
+        if global.json { return global.print(json: .array(rows)) }
+        let types = Set(rows.flatMap { $0["provisions"]?.objectValue?.keys.map { $0 } ?? [] }).sorted()
+        var text = CSV.row(["year", "state_a", "cow_a", "state_b", "cow_b"] + types + types.map { $0 + "_ids" }) + "\n"
+        for row in rows {
+            let provisions = row["provisions"]?.objectValue ?? [:]
+            let ids = types.map { provisions[$0]?.arrayValue?.compactMap(\.stringValue) ?? [] }
+            text += CSV.row(
+                [String(row["year"]?.intValue ?? 0), row["a"]?["iso3"]?.stringValue ?? "", CSV.cell(row["a"]?["cow"]),
+                 row["b"]?["iso3"]?.stringValue ?? "", CSV.cell(row["b"]?["cow"])]
+                    + ids.map { $0.isEmpty ? "0" : "1" } + ids.map { $0.joined(separator: ";") }) + "\n"
+        }
+        let target = try output()
+        try target.write(contentsOf: Data(text.utf8))
+        if let out { FileHandle.standardError.write(Data("wrote \(rows.count) rows to \(out)\n".utf8)) }
+    }
+}
+
+/// RFC 4180 CSV.
+enum CSV {
+    /// id, the kind's fields, then provenance: the same columns for every record of a kind.
+    static func columns(_ kind: RecordKind) -> [String] {
+        ["id"] + kind.fields.map(\.name) + Provenance.keys
+    }
+
+    static func cell(_ value: JSONValue?) -> String {
+        switch value {
+        case nil, .null?: return ""
+        case .string(let s)?: return s
+        case .bool(let b)?: return b ? "true" : "false"
+        case let other?: return JSONCodec.string(other)
+        }
+    }
+
+    static func row(_ cells: [String]) -> String {
+        cells.map { cell in
+            cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
+        }.joined(separator: ",")
     }
 }
 

@@ -14,7 +14,7 @@ public struct TreatyCommand: AsyncParsableCommand {
             """,
         subcommands: [
             StatusCommand.self, SearchCommand.self, ImportCommand.self, ExportCommand.self, WatchCommand.self, GapsCommand.self,
-            ChangesCommand.self,
+            ChangesCommand.self, GraphCommand.self,
             RecordGroup<AgreementKind>.self, RecordGroup<ActorKind>.self, RecordGroup<PersonKind>.self,
             RecordGroup<MembershipKind>.self, RecordGroup<StatementKind>.self, RecordGroup<EventKind>.self,
             RecordGroup<RelationKind>.self, RecordGroup<SourceKind>.self, RecordGroup<PredictionKind>.self,

@@ -15,7 +15,24 @@ public enum NameFolding {
 
     /// The words of `text`, split at anything that is not a letter or digit.
     public static func words(of text: String) -> [Substring] {
-        text.split { !($0.isLetter || $0.isNumber) }
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII: split on bytes; Character properties are costly.
+            var words: [Substring] = []
+            var start: String.Index?
+            var index = text.startIndex
+            for byte in text.utf8 {
+                let isWordByte = (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                if isWordByte, start == nil { start = index }
+                if !isWordByte, let from = start {
+                    words.append(text[from..<index])
+                    start = nil
+                }
+                index = text.utf8.index(after: index)
+            }
+            if let from = start { words.append(text[from...]) }
+            return words
+        }
+        return text.split { !($0.isLetter || $0.isNumber) }
     }
 
     /// The phonetic key of one word.
@@ -53,14 +70,38 @@ public enum NameFolding {
     }
 
     /// Spots where transliterations of one name differ: `dzh`/`dj` for `j`, `iye`/`ie`, a final `e`/`a`.
+    /// The key is ASCII by now, so this works on bytes.
     private static func smooth(_ word: String) -> String {
-        var w = word
-        for (from, to) in [("dzh", "j"), ("dj", "j"), ("zh", "j"), ("iya", "ia"), ("iye", "ie"), ("iyo", "io"),
-                           ("iyu", "iu"), ("yy", "y")] where w.contains(from) {
-            w = w.replacingAll(from, with: to)
+        var w = Array(word.utf8)
+        for (from, to) in smoothing { w = replacing(from, with: to, in: w) }
+        if w.count > 3, w.last == UInt8(ascii: "e") { w[w.count - 1] = UInt8(ascii: "a") }
+        return String(decoding: w, as: UTF8.self)
+    }
+
+    private static let smoothing: [([UInt8], [UInt8])] = [
+        ("dzh", "j"), ("dj", "j"), ("zh", "j"), ("iya", "ia"), ("iye", "ie"), ("iyo", "io"), ("iyu", "iu"), ("yy", "y"),
+    ].map { (Array($0.0.utf8), Array($0.1.utf8)) }
+
+    private static func replacing(_ target: [UInt8], with replacement: [UInt8], in bytes: [UInt8]) -> [UInt8] {
+        guard bytes.count >= target.count else { return bytes }
+        var out: [UInt8] = []
+        var i = 0
+        var changed = false
+        while i < bytes.count {
+            if i + target.count <= bytes.count, bytes[i] == target[0], Array(bytes[i..<(i + target.count)]) == target {
+                if !changed {
+                    out.reserveCapacity(bytes.count)
+                    out.append(contentsOf: bytes[..<i])
+                    changed = true
+                }
+                out.append(contentsOf: replacement)
+                i += target.count
+            } else {
+                if changed { out.append(bytes[i]) }
+                i += 1
+            }
         }
-        if w.count > 3, w.hasSuffix("e") { w = String(w.dropLast()) + "a" }
-        return w
+        return changed ? out : bytes
     }
 
     /// Letters whose transliteration is not their diacritic-free base.
@@ -94,18 +135,5 @@ public enum NameFolding {
             return scalar.properties.generalCategory == .nonspacingMark ? "" : nil
         }
         return String(first)
-    }
-}
-
-extension String {
-    fileprivate func replacingAll(_ target: String, with replacement: String) -> String {
-        var result = ""
-        var rest = self[...]
-        while let range = rest.range(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
-        }
-        return result + rest
     }
 }

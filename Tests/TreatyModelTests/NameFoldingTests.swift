@@ -48,3 +48,16 @@ struct NameFoldingFastPathTests {
         #expect(NameFolding.phoneticWord(word) == viaUnicode)
     }
 }
+
+extension NameFoldingFastPathTests {
+    @Test("Splitting ASCII text on bytes gives the words Character properties give")
+    func asciiWords() {
+        var generator = SplitMix64(seed: 7)
+        let alphabet = Array("ab Z9-,.'\"()/_\n\tQx0")
+        for _ in 0..<2000 {
+            let text = String((0..<Int(generator.next() % 30)).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+            let expected = text.split { !($0.isLetter || $0.isNumber) }.map(String.init)
+            #expect(NameFolding.words(of: text).map(String.init) == expected, "\(text)")
+        }
+    }
+}

@@ -6,7 +6,53 @@ import TreatyStore
 enum AnalystMethods {
     static func all(_ store: TreatyStore, examples: ExampleIDs) -> [RPCMethod] {
         let object: JSONValue = ["type": "object"]
+        let actors: JSONValue = ["type": "array", "items": RecordSchemas.id]
         return [
+            RPCMethod(
+                "network",
+                "States as nodes and agreements among them as edges (kind, year, each pair's standing on the day), for a picture.",
+                params: [
+                    .init("actors", actors, "The states."),
+                    .init("organization", RecordSchemas.id, "Or: an organisation whose member states to take."),
+                    .init("provision", ["type": "string", "pattern": "^[a-z][a-z0-9-]{0,63}$"], "Only agreements carrying it."),
+                    .init("on", RecordSchemas.day, "The day for standings (today)."),
+                ], result: object,
+                example: ["organization": .string(ExampleIDs.seed("ots")), "on": "2025-12-01"]
+            ) { call throws(RPCError) in
+                let day = try call.day("on")
+                let names = call.params["actors"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                return JSONValue(
+                    encoding: try await call.store {
+                        try await store.network(
+                            actors: names, organization: call.string("organization"), provision: call.string("provision"), on: day)
+                    })
+            },
+            RPCMethod(
+                "dyadic",
+                "The dyadic table: per unordered pair of states (by ISO3) per year, per provision type, the agreements in force at some point that year.",
+                params: [
+                    .init("actors", actors, "The states."),
+                    .init("organization", RecordSchemas.id, "Or: an organisation whose member states (ever) to take."),
+                    .init("from", ["type": "integer", "minimum": 1], required: true, "First year."),
+                    .init("to", ["type": "integer", "minimum": 1], required: true, "Last year."),
+                ],
+                result: [
+                    "type": "object", "required": ["rows"], "additionalProperties": false,
+                    "properties": ["rows": ["type": "array", "items": object]],
+                ],
+                example: [
+                    "actors": [.string(ExampleIDs.seed("aze")), .string(ExampleIDs.seed("tur"))], "from": 2009, "to": 2011,
+                ]
+            ) { call throws(RPCError) in
+                let from = call.int("from") ?? 0
+                let to = call.int("to") ?? 0
+                guard from <= to else { throw .invalidParams("from must not be after to") }
+                let names = call.params["actors"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                let rows = try await call.store {
+                    try await store.dyadic(actors: names, organization: call.string("organization"), years: from...to)
+                }
+                return ["rows": JSONValue(encoding: rows)]
+            },
             RPCMethod(
                 "prediction.review",
                 "Predictions with their speaker and condition, and later agreements that match an open one's condition.",

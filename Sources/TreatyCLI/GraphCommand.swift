@@ -1,0 +1,143 @@
+import ArgumentParser
+import Foundation
+import TreatyClient
+import TreatyModel
+
+struct GraphCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "graph", abstract: "The network of agreements among states, as a picture (DOT, SVG or GraphML).",
+        discussion: "States are nodes; agreements are edges labelled by kind and year, solid when in force, dashed when "
+            + "signed but not in force, dotted when partial dates leave it open. SVG needs Graphviz's `dot`.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case dot, svg, graphml }
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "An organisation: its member states are the nodes.") var org: String?
+    @Option(help: "States, comma-separated (short ids or prefixes).") var actors: String?
+    @Option(help: "Only agreements carrying this provision type.") var provision: String?
+    @Option(help: "Standings as of this day, YYYY-MM-DD (today).") var on: String?
+    @Option(help: "dot, svg or graphml.") var format: Format = .dot
+    @Option(help: "The file to write.") var out: String
+
+    func run() async throws {
+        guard org != nil || actors != nil else { throw CLIFailure("name --org or --actors", code: 2) }
+        if format == .svg, Graphviz.dotPath == nil {
+            throw CLIFailure(
+                "SVG needs Graphviz's `dot`, which is not on the PATH: install it (apt-get install graphviz), "
+                    + "or write --format dot or graphml", code: 2)
+        }
+        let network = try await global.withClient { client in
+            var params: [String: JSONValue] = [:]
+            if let org { params["organization"] = .string(try await GapsCommand.resolveActor(org, client: client)) }
+            if let actors { params["actors"] = .array(actors.split(separator: ",").map { .string(String($0)) }) }
+            if let provision { params["provision"] = .string(provision) }
+            if let on { params["on"] = .string(on) }
+            return try await client.call("network", params)
+        }
+        let text: String
+        switch format {
+        case .dot: text = Graphviz.dot(network)
+        case .graphml: text = Graphviz.graphML(network)
+        case .svg: text = try Graphviz.svg(Graphviz.dot(network))
+        }
+        do {
+            try text.write(toFile: out, atomically: true, encoding: .utf8)
+        } catch {
+            throw CLIFailure("cannot write \(out): \(error.localizedDescription)", code: 1)
+        }
+        if global.json { return global.print(json: network) }
+        print("wrote \(out): \(network["nodes"]?.arrayValue?.count ?? 0) states, \(network["edges"]?.arrayValue?.count ?? 0) agreement links")
+    }
+}
+
+/// Renders a network as DOT and GraphML, and SVG through Graphviz.
+enum Graphviz {
+    static let styles = ["in_force": "solid", "signed": "dashed", "uncertain": "dotted", "none": "invis"]
+
+    static func dot(_ network: JSONValue) -> String {
+        var lines = ["graph treaty {", "  graph [overlap=false, splines=true];", "  node [shape=ellipse, fontname=\"DejaVu Sans\"];"]
+        for node in network["nodes"]?.arrayValue ?? [] {
+            let label = node["iso3"]?.stringValue.map { "\(node["label"]?.stringValue ?? "")\\n\($0)" } ?? node["label"]?.stringValue ?? ""
+            lines.append("  \(quote(node["id"]?.stringValue ?? "")) [label=\(quote(label))];")
+        }
+        for edge in network["edges"]?.arrayValue ?? [] {
+            let standing = edge["standing"]?.stringValue ?? "none"
+            lines.append(
+                "  \(quote(edge["a"]?.stringValue ?? "")) -- \(quote(edge["b"]?.stringValue ?? "")) "
+                    + "[label=\(quote(label(edge))), style=\(styles[standing] ?? "solid"), tooltip=\(quote(edge["agreement"]?["label"]?.stringValue ?? ""))];")
+        }
+        lines.append("}")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func label(_ edge: JSONValue) -> String {
+        let kind = (edge["kind"]?.stringValue ?? "").replacingOccurrences(of: "_", with: " ")
+        return edge["year"]?.intValue.map { "\(kind) \($0)" } ?? kind
+    }
+
+    static func graphML(_ network: JSONValue) -> String {
+        var lines = [
+            #"<?xml version="1.0" encoding="UTF-8"?>"#,
+            #"<graphml xmlns="http://graphml.graphdrawing.org/xmlns">"#,
+            #"  <key id="label" for="all" attr.name="label" attr.type="string"/>"#,
+            #"  <key id="iso3" for="node" attr.name="iso3" attr.type="string"/>"#,
+            #"  <key id="agreement" for="edge" attr.name="agreement" attr.type="string"/>"#,
+            #"  <key id="kind" for="edge" attr.name="kind" attr.type="string"/>"#,
+            #"  <key id="year" for="edge" attr.name="year" attr.type="int"/>"#,
+            #"  <key id="standing" for="edge" attr.name="standing" attr.type="string"/>"#,
+            #"  <graph id="treaty" edgedefault="undirected">"#,
+        ]
+        for node in network["nodes"]?.arrayValue ?? [] {
+            lines.append("    <node id=\"\(xml(node["id"]?.stringValue ?? ""))\">")
+            lines.append("      <data key=\"label\">\(xml(node["label"]?.stringValue ?? ""))</data>")
+            if let iso3 = node["iso3"]?.stringValue { lines.append("      <data key=\"iso3\">\(xml(iso3))</data>") }
+            lines.append("    </node>")
+        }
+        for (index, edge) in (network["edges"]?.arrayValue ?? []).enumerated() {
+            lines.append("    <edge id=\"e\(index)\" source=\"\(xml(edge["a"]?.stringValue ?? ""))\" target=\"\(xml(edge["b"]?.stringValue ?? ""))\">")
+            lines.append("      <data key=\"label\">\(xml(edge["agreement"]?["label"]?.stringValue ?? ""))</data>")
+            lines.append("      <data key=\"agreement\">\(xml(edge["agreement"]?["id"]?.stringValue ?? ""))</data>")
+            lines.append("      <data key=\"kind\">\(xml(edge["kind"]?.stringValue ?? ""))</data>")
+            if let year = edge["year"]?.intValue { lines.append("      <data key=\"year\">\(year)</data>") }
+            lines.append("      <data key=\"standing\">\(xml(edge["standing"]?.stringValue ?? ""))</data>")
+            lines.append("    </edge>")
+        }
+        lines += ["  </graph>", "</graphml>"]
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `dot` on the PATH, if any.
+    static var dotPath: String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        return path.split(separator: ":").map { "\($0)/dot" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    static func svg(_ dot: String) throws -> String {
+        guard let path = dotPath else { throw CLIFailure("Graphviz's `dot` is not on the PATH (apt-get install graphviz)", code: 2) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = ["-Tsvg"]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = Pipe()
+        try process.run()
+        input.fileHandleForWriting.write(Data(dot.utf8))
+        try input.fileHandleForWriting.close()
+        let svg = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw CLIFailure("dot failed (status \(process.terminationStatus))") }
+        return String(decoding: svg, as: UTF8.self)
+    }
+
+    static func quote(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\\\\n", with: "\\n") + "\""
+    }
+
+    static func xml(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}
