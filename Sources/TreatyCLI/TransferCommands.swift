@@ -9,22 +9,33 @@ import TreatyModel
 
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Import a JSON Lines file: all records or none.",
-        discussion: "Lines are sent in chunks and applied in one transaction when the whole file is in; one bad "
-            + "line and nothing is written. Progress shows on a terminal.")
+        commandName: "import", abstract: "Import JSON Lines, or CSV as `export --format csv` writes it: all or nothing.",
+        discussion: "Lines are sent in chunks and applied in one transaction when the whole input is in; one bad "
+            + "record or reference and nothing is written. --dry-run checks everything and reports what would "
+            + "change, writing nothing. Progress shows on a terminal.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case jsonl, csv }
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The JSON Lines file.") var file: String
+    @Argument(help: "The JSON Lines file; for csv, a folder of KIND.csv files or one such file.") var file: String
+    @Option(help: "jsonl or csv.") var format: Format = .jsonl
+    @Flag(name: .customLong("dry-run"), help: "Report what would change; write nothing.") var dryRun = false
 
     func run() async throws {
-        guard let handle = FileHandle(forReadingAtPath: file) else { throw CLIFailure("cannot read \(file)", code: 2) }
+        var origins: [CSVImport.Origin] = []
+        var csvLines: [String] = []
+        if format == .csv {
+            let read = try CSVImport.lines(from: file)
+            csvLines = read.map(\.0)
+            origins = read.map(\.1)
+        }
+        let handle: FileHandle? = format == .jsonl ? FileHandle(forReadingAtPath: file) : nil
+        if format == .jsonl, handle == nil { throw CLIFailure("cannot read \(file)", code: 2) }
         let showProgress = isatty(STDERR_FILENO) == 1 && !global.json
         try await global.withClient { client in
-            let begun = try await client.call("import.begin")
-            let token = begun["import"] ?? .null
+            let token = try await client.call("import.begin")["import"] ?? .null
             var sent = 0
             var pending: [JSONValue] = []
-            var carry = [UInt8]()
             func flush() async throws {
                 guard !pending.isEmpty else { return }
                 _ = try await client.call("import.chunk", ["import": token, "lines": .array(pending)])
@@ -32,26 +43,48 @@ struct ImportCommand: AsyncParsableCommand {
                 pending.removeAll(keepingCapacity: true)
                 if showProgress { FileHandle.standardError.write(Data("\rsent \(sent) lines".utf8)) }
             }
-            while true {
-                let chunk = try handle.read(upToCount: 1 << 16) ?? Data()
-                carry.append(contentsOf: chunk)
-                var start = 0
-                while let newline = carry[start...].firstIndex(of: 0x0A) {
-                    pending.append(.string(String(decoding: carry[start..<newline], as: UTF8.self)))
-                    start = newline + 1
+            if let handle {
+                var carry = [UInt8]()
+                while true {
+                    let chunk = try handle.read(upToCount: 1 << 16) ?? Data()
+                    carry.append(contentsOf: chunk)
+                    var start = 0
+                    while let newline = carry[start...].firstIndex(of: 0x0A) {
+                        pending.append(.string(String(decoding: carry[start..<newline], as: UTF8.self)))
+                        start = newline + 1
+                        if pending.count == 1000 { try await flush() }
+                    }
+                    carry.removeFirst(start)
+                    if chunk.isEmpty { break }
+                }
+                if !carry.isEmpty { pending.append(.string(String(decoding: carry, as: UTF8.self))) }
+            } else {
+                for line in csvLines {
+                    pending.append(.string(line))
                     if pending.count == 1000 { try await flush() }
                 }
-                carry.removeFirst(start)
-                if chunk.isEmpty { break }
             }
-            if !carry.isEmpty { pending.append(.string(String(decoding: carry, as: UTF8.self))) }
             try await flush()
-            if showProgress { FileHandle.standardError.write(Data("\rsent \(sent) lines; applying…\n".utf8)) }
-            let summary = try await client.call("import.commit", ["import": token])
+            if showProgress { FileHandle.standardError.write(Data("\rsent \(sent) lines; \(dryRun ? "checking" : "applying")…\n".utf8)) }
+            let summary: JSONValue
+            do {
+                summary = try await client.call("import.commit", ["import": token, "dry_run": .bool(dryRun)])
+            } catch {
+                // Name the CSV file and line rather than the line of the stream.
+                if case .rpc(let rpc) = error as? ClientError, let line = rpc.data?["line"]?.intValue,
+                    !origins.isEmpty, (1...origins.count).contains(Int(line))
+                {
+                    let origin = origins[Int(line) - 1]
+                    let message = rpc.message.replacingOccurrences(of: "line \(line): ", with: "")
+                    throw CLIFailure("\(origin.file) line \(origin.line): \(message)")
+                }
+                throw error
+            }
             if global.json { return global.print(json: summary) }
             print(
-                "imported \(file): \(summary["created"]?.intValue ?? 0) created, \(summary["updated"]?.intValue ?? 0) updated, "
-                    + "\(summary["unchanged"]?.intValue ?? 0) already there")
+                (dryRun ? "would import \(file): " : "imported \(file): ")
+                    + "\(summary["created"]?.intValue ?? 0) created, \(summary["updated"]?.intValue ?? 0) updated, "
+                    + "\(summary["unchanged"]?.intValue ?? 0) already there" + (dryRun ? "; nothing was written" : ""))
         }
     }
 }

@@ -24,31 +24,44 @@ extension TreatyStore {
     /// written. Records keep their ids and provenance when given (lossless); a record already present is
     /// replaced only by a higher version. Memory stays constant whatever the file's size.
     ///
-    /// - Parameter progress: called with the number of lines read, every 1,000 lines.
+    /// - Parameters:
+    ///   - dryRun: check and apply everything, report what would change, then roll it all back.
+    ///   - progress: called with the number of lines read, every 1,000 lines.
     public func importJSONLines(
-        from path: String, user: String, progress: (@Sendable (Int) -> Void)? = nil
+        from path: String, user: String, dryRun: Bool = false, progress: (@Sendable (Int) -> Void)? = nil
     ) async throws(StoreError) -> ImportSummary {
         _ = try LineReader(path: path)  // fail early, outside the transaction, when the file cannot be read
         let context = context(user: user)
-        let summary = try await write { db in
-            var reader = try LineReader(path: path)
+        let summary = try await writeWithoutTransaction { db in
             var summary = ImportSummary()
-            let ledger = try ImportLedger.begin(db)
-            while let line = reader.next() {
-                summary.lines += 1
-                try Self.importLine(db, line, number: summary.lines, ledger: ledger, context: context, summary: &summary)
-                if summary.lines % 1000 == 0 { progress?(summary.lines) }
+            try db.inTransaction {
+                summary = try Self.importLines(db, path: path, context: context, progress: progress)
+                return dryRun ? .rollback : .commit
             }
-            if reader.overlongLine {
-                throw StoreError.invalidJSON("line longer than 16 MiB", line: summary.lines + 1)
-            }
-            try ledger.verify(db)
-            progress?(summary.lines)
             return summary
         }
-        if summary.created + summary.updated > 0 {
+        if summary.created + summary.updated > 0, !dryRun {
             changes.publish(ChangeEvent(operation: .imported, record: nil, summary: summary))
         }
+        return summary
+    }
+
+    static func importLines(
+        _ db: Database, path: String, context: WriteContext, progress: (@Sendable (Int) -> Void)?
+    ) throws -> ImportSummary {
+        var reader = try LineReader(path: path)
+        var summary = ImportSummary()
+        let ledger = try ImportLedger.begin(db)
+        while let line = reader.next() {
+            summary.lines += 1
+            try Self.importLine(db, line, number: summary.lines, ledger: ledger, context: context, summary: &summary)
+            if summary.lines % 1000 == 0 { progress?(summary.lines) }
+        }
+        if reader.overlongLine {
+            throw StoreError.invalidJSON("line longer than 16 MiB", line: summary.lines + 1)
+        }
+        try ledger.verify(db)
+        progress?(summary.lines)
         return summary
     }
 

@@ -144,6 +144,14 @@ public final class TreatyStore: Sendable {
         }
     }
 
+    func writeWithoutTransaction<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        do {
+            return try await pool.writeWithoutTransaction(body)
+        } catch {
+            throw StoreError.wrap(error)
+        }
+    }
+
     func writeSync<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do {
             return try pool.write(body)

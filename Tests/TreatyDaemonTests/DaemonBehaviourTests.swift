@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TreatyClient
+@testable import TreatyDaemon
 import TreatyModel
 import TreatyProtocol
 @testable import TreatyStore
@@ -339,6 +340,52 @@ struct ResearchOutputTests {
         #expect(people.contains { $0.contains("Cəlil Xəlilov") })
         let statements = try String(contentsOfFile: folder + "/statement.csv", encoding: .utf8)
         #expect(statements.contains("\"At the Gabala summit of the Organization of Turkic States, at Azerbaijan's suggestion,"))
+    }
+
+    @Test("CSV export imports into another office unchanged; a dry run reports and writes nothing; a bad cell is named")
+    func csvRoundTrip() async throws {
+        let source = try await DaemonProcess()
+        try await source.seed()
+        let folder = source.directory + "/csv"
+        #expect(try Self.treaty(source, ["export", "--format", "csv", "--out", folder]).0 == 0)
+        // The source's own office row would be a second office elsewhere: keep the seed's records only.
+        let sourceOffice = try await source.client().call("health")["office"]!.stringValue!
+        let offices = try String(contentsOfFile: folder + "/office.csv", encoding: .utf8).split(separator: "\n")
+            .filter { !$0.hasPrefix(sourceOffice) }
+        try (offices.joined(separator: "\n") + "\n").write(toFile: folder + "/office.csv", atomically: true, encoding: .utf8)
+
+        let target = try await DaemonProcess()
+        let (dry, dryOutput) = try Self.treaty(target, ["--json", "import", "--format", "csv", "--dry-run", folder])
+        #expect(dry == 0, "\(dryOutput)")
+        #expect(try JSONCodec.decode(dryOutput)["created"] == 147)
+        let client = try await target.client()
+        #expect(try await client.call("person.list")["records"]?.arrayValue?.isEmpty == true, "a dry run writes nothing")
+        let (imported, output) = try Self.treaty(target, ["--json", "import", "--format", "csv", folder])
+        #expect(imported == 0, "\(output)")
+        #expect(try JSONCodec.decode(output)["created"] == 147)
+        // Every record arrived as it was, provenance included.
+        let sourceClient = try await source.client()
+        for kind in ["agreement", "person", "statement", "prediction", "membership"] {
+            let before = try await sourceClient.call("\(kind).list", ["limit": 1000])["records"]?.arrayValue ?? []
+            let after = try await client.call("\(kind).list", ["limit": 1000])["records"]?.arrayValue ?? []
+            let strip = { (records: [JSONValue]) in records.map { InterfaceExamples.mask($0, method: "") } }
+            #expect(Set(strip(before).map(JSONCodec.string)) == Set(strip(after).map(JSONCodec.string)), "\(kind)")
+        }
+        await sourceClient.close()
+        await client.close()
+
+        // A bad cell: the error names the file and the line in it.
+        let bad = source.directory + "/bad"
+        try FileManager.default.createDirectory(atPath: bad, withIntermediateDirectories: true)
+        try "id,kind,name,iso3,cow_code\nx1,state,Testland,TST,12\nx2,state,Otherland,OTH,twelve\n"
+            .write(toFile: bad + "/actor.csv", atomically: true, encoding: .utf8)
+        let (failed, message) = try Self.treaty(target, ["import", "--format", "csv", bad])
+        #expect(failed == 2)
+        #expect(message.contains("actor.csv line 3") && message.contains("cow_code"), "\(message)")
+        try "id,kind,name\nx1,state,Testland\nx2,planet,Otherland\n".write(toFile: bad + "/actor.csv", atomically: true, encoding: .utf8)
+        let (refused, why) = try Self.treaty(target, ["import", "--format", "csv", bad])
+        #expect(refused != 0)
+        #expect(why.contains("actor.csv line 3"), "\(why)")
     }
 
     static func ots(_ client: TreatyClient) async throws -> String {

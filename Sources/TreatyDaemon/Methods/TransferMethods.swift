@@ -107,11 +107,17 @@ enum TransferMethods {
             RPCMethod(
                 "import.commit",
                 "Validates every staged record and reference, then applies them all in one transaction, or none.",
-                access: .writer, params: [.init("import", token, required: true, "From import.begin.")], result: summary
+                access: .writer,
+                params: [
+                    .init("import", token, required: true, "From import.begin."),
+                    .init("dry_run", ["type": "boolean"], "Check and count everything, then roll it back: what would change."),
+                ], result: summary
             ) { call throws(RPCError) in
                 let path = try await staging.finish(try call.required("import"), owner: call.session)
                 defer { try? FileManager.default.removeItem(atPath: path) }
-                let summary = try await call.store { try await store.importJSONLines(from: path, user: call.session.user) }
+                let summary = try await call.store {
+                    try await store.importJSONLines(from: path, user: call.session.user, dryRun: call.bool("dry_run") ?? false)
+                }
                 return JSONValue(encoding: summary)
             },
             RPCMethod(
