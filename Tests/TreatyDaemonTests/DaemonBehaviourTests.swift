@@ -204,6 +204,32 @@ struct CLITests {
         #expect(human.contains("note: (none) -> \"military expert\""))
     }
 
+    @Test("A change that arrived from another office (by export and import) shows under that office")
+    func changeFromAnotherOffice() async throws {
+        let ankara = try await DaemonProcess()
+        let baku = try await DaemonProcess()
+        let ankaraClient = try await ankara.client()
+        let ankaraOffice = try await ankaraClient.call("health")["office"]!.stringValue!
+        let made = try await ankaraClient.call("person.add", ["name": "Hikmət Babaoğlu"])
+        _ = try await ankaraClient.call("person.update", ["id": made["id"]!, "version": 1, "set": ["note": "MP"]])
+        await ankaraClient.close()
+        let file = ankara.directory + "/ankara.jsonl"
+        #expect(try Self.treaty(ankara, ["export", "--out", file]).0 == 0)
+        #expect(try Self.treaty(baku, ["import", file]).0 == 0)
+        let (status, output) = try Self.treaty(baku, ["--json", "changes", "--office", String(ankaraOffice.prefix(10))])
+        #expect(status == 0)
+        let changes = try #require(try JSONCodec.decode(output).arrayValue)
+        let person = changes.filter { $0["record_id"] == made["id"] }
+        #expect(person.count == 1)
+        #expect(person.first?["office"]?.stringValue == ankaraOffice)
+        #expect(person.first?["after"]?["note"] == "MP")
+        // The importing office's own changes are not in that list.
+        let bakuClient = try await baku.client()
+        let bakuOffice = try await bakuClient.call("health")["office"]!.stringValue!
+        await bakuClient.close()
+        #expect(!changes.contains { $0["office"]?.stringValue == bakuOffice })
+    }
+
     @Test("Search and show read as a user would: English spelling finds the native one; unknown ids exit 5")
     func searchAndShow() async throws {
         let daemon = try await DaemonProcess()
