@@ -61,6 +61,25 @@ struct DaemonBehaviourTests {
         await client.close()
     }
 
+    @Test("A flood of notifications is read at the daemon's pace: nothing lost, the next answer comes, others are served")
+    func floodIsPacedNotQueued() async throws {
+        let daemon = try await DaemonProcess()
+        let flooder = try RawSocket(path: daemon.socketPath)
+        let line = #"{"jsonrpc":"2.0","method":"no.such.method","params":{"x":1}}"# + "\n"
+        let writer = Task.detached {
+            // Blocking writes: they stall while the daemon stops reading, and go on when it catches up.
+            for _ in 0..<8 { flooder.write(String(repeating: line, count: 2500)) }
+            flooder.write(#"{"jsonrpc":"2.0","method":"health","id":"after-flood"}"# + "\n")
+        }
+        let client = try await daemon.client()
+        #expect(try await client.call("health")["status"] == "ok")
+        await writer.value
+        #expect(flooder.readJSON(timeout: .seconds(120))?["id"] == "after-flood")
+        let requests = try await client.call("stats")["requests"]?.intValue ?? 0
+        #expect(requests >= 20_001)
+        await client.close()
+    }
+
     @Test("treaty with no daemon exits 3 and names the socket it tried")
     func cliWithoutDaemon() throws {
         let path = "/tmp/treaty-no-daemon-\(UUID().uuidString.prefix(8)).sock"

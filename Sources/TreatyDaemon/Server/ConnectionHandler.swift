@@ -19,6 +19,7 @@ final class ConnectionHandler: ChannelInboundHandler, Sendable {
     private let input: AsyncStream<Data>.Continuation
     private let onClose: @Sendable () -> Void
     private let maxLineBytes: Int
+    private let backlog: Backlog
 
     init(
         channel: Channel, dispatcher: Dispatcher, session: Session, maxLineBytes: Int,
@@ -29,7 +30,8 @@ final class ConnectionHandler: ChannelInboundHandler, Sendable {
         self.session = session
         self.onClose = onClose
         (lines, input) = AsyncStream.makeStream(of: Data.self)
-        let worker = ConnectionWorker(eventLoop: channel.eventLoop, dispatcher: dispatcher, session: session)
+        backlog = Backlog(channel: channel)
+        let worker = ConnectionWorker(eventLoop: channel.eventLoop, dispatcher: dispatcher, session: session, backlog: backlog)
         let lines = self.lines
         Task { await worker.serve(lines) }
     }
@@ -38,6 +40,7 @@ final class ConnectionHandler: ChannelInboundHandler, Sendable {
         switch unwrapInboundIn(data) {
         case .line(let buffer):
             input.yield(Data(buffer.readableBytesView))
+            backlog.added()
         case .tooLong:
             // One error, then close: the rest of the line cannot be framed.
             input.finish()
@@ -71,11 +74,13 @@ actor ConnectionWorker {
     private let eventLoop: EventLoop
     private let dispatcher: Dispatcher
     private let session: Session
+    private let backlog: Backlog
 
-    init(eventLoop: EventLoop, dispatcher: Dispatcher, session: Session) {
+    init(eventLoop: EventLoop, dispatcher: Dispatcher, session: Session, backlog: Backlog) {
         self.eventLoop = eventLoop
         self.dispatcher = dispatcher
         self.session = session
+        self.backlog = backlog
     }
 
     nonisolated var unownedExecutor: UnownedSerialExecutor { eventLoop.executor.asUnownedSerialExecutor() }
@@ -86,6 +91,32 @@ actor ConnectionWorker {
                 session.send(answer)
             }
             session.replied()
+            backlog.answered()
+        }
+    }
+}
+
+/// Lines read but not yet answered. Past ``limit`` the connection stops reading from its socket (the kernel's
+/// buffer then pushes back on the client) until the worker catches up, so a client that floods requests,
+/// notifications included, cannot make the daemon's memory grow.
+final class Backlog: Sendable {
+    static let limit = 1024
+    private let channel: Channel
+    private let waiting = Atomic<Int>(0)
+
+    init(channel: Channel) {
+        self.channel = channel
+    }
+
+    func added() {
+        if waiting.add(1, ordering: .relaxed).newValue == Self.limit {
+            channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
+        }
+    }
+
+    func answered() {
+        if waiting.subtract(1, ordering: .relaxed).newValue == Self.limit / 2 {
+            channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
         }
     }
 }
