@@ -54,17 +54,6 @@ public final class TreatyClient: Sendable {
         return try outcome.get()
     }
 
-    /// Sends raw text as a line, for tests of the protocol itself.
-    public func sendRaw(_ text: String) {
-        var buffer = channel.allocator.buffer(capacity: text.utf8.count + 1)
-        buffer.writeString(text)
-        if !text.hasSuffix("\n") { buffer.writeInteger(UInt8(ascii: "\n")) }
-        channel.writeAndFlush(buffer, promise: nil)
-    }
-
-    /// Lines that were not answers to this client's calls: notifications, and answers to raw lines.
-    public var unsolicited: AsyncStream<JSONValue> { state.unsolicited }
-
     /// Subscribes to committed changes (all, or those of one record, whose current state comes first).
     public func subscribe(to id: String? = nil) async throws(ClientError) -> (subscription: String, events: AsyncStream<JSONValue>) {
         var params: [String: JSONValue] = [:]
@@ -112,12 +101,6 @@ final class ClientState: Sendable {
     }
 
     private let inner = Mutex(Inner())
-    let unsolicited: AsyncStream<JSONValue>
-    private let unsolicitedInput: AsyncStream<JSONValue>.Continuation
-
-    init() {
-        (unsolicited, unsolicitedInput) = AsyncStream.makeStream(of: JSONValue.self, bufferingPolicy: .bufferingNewest(10_000))
-    }
 
     func nextID() -> Int64 {
         inner.withLock { s in
@@ -160,9 +143,8 @@ final class ClientState: Sendable {
                 return Array(s.pending.values)
             }
             for target in targets { target.yield(params) }
-            if !targets.isEmpty { return }
         }
-        unsolicitedInput.yield(value)
+        // Anything else (an answer to a call no longer waiting) has nobody to go to.
     }
 
     func closed() {
@@ -177,7 +159,6 @@ final class ClientState: Sendable {
         }
         for continuation in waiting { continuation.resume(returning: .failure(.connectionClosed)) }
         for stream in streams { stream.finish() }
-        unsolicitedInput.finish()
     }
 }
 

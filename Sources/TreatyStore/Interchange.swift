@@ -120,34 +120,6 @@ extension TreatyStore {
             }
         }
     }
-
-    /// Writes the JSON Lines export to a file, replacing it atomically.
-    public func exportJSONLines(toFile path: String, includeDeleted: Bool = true) throws(StoreError) -> Int {
-        let temporary = path + ".partial"
-        guard FileManager.default.createFile(atPath: temporary, contents: nil),
-            let handle = FileHandle(forWritingAtPath: temporary)
-        else { throw .io("cannot write \(path)") }
-        var count = 0
-        var buffer = Data()
-        do {
-            try exportJSONLines(includeDeleted: includeDeleted) { line in
-                buffer.append(contentsOf: line.utf8)
-                buffer.append(0x0A)
-                count += 1
-                if buffer.count > 1 << 16 {
-                    try handle.write(contentsOf: buffer)
-                    buffer.removeAll(keepingCapacity: true)
-                }
-            }
-            try handle.write(contentsOf: buffer)
-            try handle.close()
-            _ = try FileManager.default.replaceItemAt(URL(fileURLWithPath: path), withItemAt: URL(fileURLWithPath: temporary))
-        } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw StoreError.wrap(error)
-        }
-        return count
-    }
 }
 
 /// Where a paged export stopped: the kind and the last row handed out. Its text form is opaque to callers.

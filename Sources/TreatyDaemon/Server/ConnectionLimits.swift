@@ -36,6 +36,4 @@ final class ConnectionLimits: Sendable {
             if c.perUser[uid] == 0 { c.perUser[uid] = nil }
         }
     }
-
-    var current: Int { counts.withLock { $0.total } }
 }
