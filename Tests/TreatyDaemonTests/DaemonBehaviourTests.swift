@@ -270,17 +270,9 @@ struct CLITests {
 @Suite("Research outputs through the CLI", .serialized)
 struct ResearchOutputTests {
     static func treaty(_ daemon: DaemonProcess, _ arguments: [String], path: String? = nil) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = DaemonProcess.productsDirectory.appendingPathComponent("treaty")
-        process.arguments = ["--socket", daemon.socketPath] + arguments
-        if let path { process.environment = ["PATH": path] }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+        try runProgram(
+            DaemonProcess.productsDirectory.appendingPathComponent("treaty").path, ["--socket", daemon.socketPath] + arguments,
+            environment: path.map { ["PATH": $0] })
     }
 
     /// The seed plus the Shusha Declaration's entry into force (illustrative date: early 2022) and the

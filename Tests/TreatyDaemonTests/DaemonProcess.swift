@@ -102,12 +102,25 @@ final class DaemonProcess: @unchecked Sendable {
     }
 }
 
+/// Calls `body` with a `sockaddr_un` for `path` (connect, bind).
+func withUnixAddress(_ path: String, _ body: (UnsafePointer<sockaddr>, socklen_t) -> Int32) -> Int32 {
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
+    return withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+    }
+}
+
 /// Runs a program to the end; returns its exit status and its output (stdout, and stderr unless kept apart).
 @discardableResult
-func runProgram(_ path: String, _ arguments: [String], stderrToo: Bool = true) throws -> (status: Int32, output: String) {
+func runProgram(
+    _ path: String, _ arguments: [String], stderrToo: Bool = true, environment: [String: String]? = nil
+) throws -> (status: Int32, output: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
+    if let environment { process.environment = environment }
     let pipe = Pipe()
     process.standardOutput = pipe
     process.standardError = stderrToo ? pipe : Pipe()
@@ -136,13 +149,7 @@ final class RawSocket: @unchecked Sendable {
 
     init(path: String) throws {
         fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard result == 0 else { throw DaemonError.notServing("connect failed: \(errno)") }
+        guard withUnixAddress(path, { connect(fd, $0, $1) }) == 0 else { throw DaemonError.notServing("connect failed: \(errno)") }
     }
 
     deinit { close(fd) }

@@ -15,13 +15,7 @@ final class NotifyListener: @unchecked Sendable {
     init(path: String) throws {
         self.path = path
         fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard result == 0 else { throw DaemonError.notServing("cannot bind \(path)") }
+        guard withUnixAddress(path, { bind(fd, $0, $1) }) == 0 else { throw DaemonError.notServing("cannot bind \(path)") }
     }
 
     deinit {
