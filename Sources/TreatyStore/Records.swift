@@ -37,13 +37,14 @@ extension TreatyStore {
     /// Changes fields of the record at `version`; a null clears a field.
     ///
     /// - Throws: ``StoreError/staleVersion(id:given:current:)`` when the record changed since `version`.
-    public func update(_ idOrPrefix: String, version: Int64, set changes: [String: JSONValue], user: String)
-        async throws(StoreError) -> TreatyModel.Record
-    {
+    /// - Parameter kind: when given, the record must be of this kind (checked in the same transaction).
+    public func update(
+        _ idOrPrefix: String, kind: RecordKind? = nil, version: Int64, set changes: [String: JSONValue], user: String
+    ) async throws(StoreError) -> TreatyModel.Record {
         guard !changes.isEmpty else { throw .invalidArgument("nothing to change") }
         let context = context(user: user)
         let updated = try await write { db in
-            let id = try Resolve.id(db, idOrPrefix).id
+            let id = try Resolve.id(db, idOrPrefix, kind: kind).id
             return try Writes.update(db, id: id, version: version, set: changes, context: context)
         }
         self.changes.publish(ChangeEvent(operation: .updated, record: updated, summary: nil))
@@ -51,10 +52,12 @@ extension TreatyStore {
     }
 
     /// Deletes a record (a tombstone that syncs). With `version`, refuses if the record changed since.
-    public func delete(_ idOrPrefix: String, version: Int64? = nil, user: String) async throws(StoreError) -> TreatyModel.Record {
+    public func delete(_ idOrPrefix: String, kind: RecordKind? = nil, version: Int64? = nil, user: String)
+        async throws(StoreError) -> TreatyModel.Record
+    {
         let context = context(user: user)
         let deleted = try await write { db in
-            let id = try Resolve.id(db, idOrPrefix).id
+            let id = try Resolve.id(db, idOrPrefix, kind: kind).id
             return try Writes.delete(db, id: id, version: version, context: context)
         }
         changes.publish(ChangeEvent(operation: .deleted, record: deleted, summary: nil))
@@ -132,6 +135,15 @@ enum Resolve {
     struct Resolved: Sendable {
         let id: String
         let kind: RecordKind
+    }
+
+    /// The record an id or prefix names; with `kind`, it must be of that kind.
+    static func id(_ db: Database, _ text: String, kind: RecordKind?) throws -> Resolved {
+        let resolved = try id(db, text)
+        if let kind, kind != resolved.kind {
+            throw StoreError.wrongKind(id: resolved.id, expected: kind, actual: resolved.kind)
+        }
+        return resolved
     }
 
     static func id(_ db: Database, _ text: String) throws -> Resolved {

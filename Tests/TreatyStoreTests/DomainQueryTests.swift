@@ -71,6 +71,20 @@ struct DomainQueryTests {
         #expect(pair.agreements.map(\.id) == [shusha.id])
     }
 
+    @Test("Only states count as an organisation's members, in the gaps matrix and in the network alike")
+    func membersAreStates() async throws {
+        let fixture = try await StoreFixture.seeded()
+        let org = try await fixture.store.search("Organization of Turkic States", kinds: [.actor]).first!.id
+        // An organisation recorded as a member of the OTS is not a state.
+        let nam = try await fixture.one(.actor, "name", "Non-Aligned Movement")
+        _ = try await fixture.store.create(
+            .membership, fields: ["member_id": .string(nam.id), "organization_id": .string(org), "role": "member"], user: "t")
+        let gaps = try await fixture.store.gaps(organization: org, provision: "defense", on: Day("2025-10-08"))
+        let network = try await fixture.store.network(organization: org, on: Day("2025-10-08"))
+        #expect(gaps.members.count == 5)
+        #expect(Set(network.nodes.map(\.id)) == Set(gaps.members.map(\.id)))
+    }
+
     @Test("4. The chain: 2010 agreement -> Shusha Declaration -> memorandum, and what each step added")
     func chain() async throws {
         let fixture = try await StoreFixture.seeded()

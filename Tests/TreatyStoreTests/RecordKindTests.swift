@@ -104,6 +104,20 @@ struct RecordKindTests {
         #expect(try await fixture.store.get(person.id).text("note") == "MP")
     }
 
+    @Test("An update or delete that names the wrong kind is refused and changes nothing")
+    func wrongKind() async throws {
+        let fixture = try StoreFixture()
+        let person = try await fixture.store.create(.person, fields: ["name": "Rizvan Nəbiyev"], user: "a")
+        await #expect(throws: StoreError.wrongKind(id: person.id, expected: .agreement, actual: .person)) {
+            try await fixture.store.update(person.id, kind: .agreement, version: 1, set: ["note": "x"], user: "b")
+        }
+        await #expect(throws: StoreError.wrongKind(id: person.id, expected: .agreement, actual: .person)) {
+            try await fixture.store.delete(person.id, kind: .agreement, user: "b")
+        }
+        let after = try await fixture.store.get(person.id)
+        #expect(after.provenance?.version == 1 && after.provenance?.deleted == false && after.text("note") == nil)
+    }
+
     @Test("A delete leaves a tombstone that lists skip and references may not point at")
     func tombstones() async throws {
         let fixture = try StoreFixture()

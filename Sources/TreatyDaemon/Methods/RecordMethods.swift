@@ -48,9 +48,8 @@ enum RecordMethods {
                 let id = try call.required("id")
                 let version = Int64(call.int("version") ?? 0)
                 let changes = call.params["set"]?.objectValue ?? [:]
-                try await call.store { _ = try await store.get(id, kind: kind) }
                 let record = try await call.store {
-                    try await store.update(id, version: version, set: changes, user: call.session.user)
+                    try await store.update(id, kind: kind, version: version, set: changes, user: call.session.user)
                 }
                 return try await withShortIDs(store, record)
             },
@@ -63,9 +62,10 @@ enum RecordMethods {
                 ], result: recordSchema, example: ["id": .string(examples.deletable(kind))]
             ) { call throws(RPCError) in
                 let id = try call.required("id")
-                try await call.store { _ = try await store.get(id, kind: kind) }
                 let version = call.int("version").map(Int64.init)
-                let record = try await call.store { try await store.delete(id, version: version, user: call.session.user) }
+                let record = try await call.store {
+                    try await store.delete(id, kind: kind, version: version, user: call.session.user)
+                }
                 return try await withShortIDs(store, record)
             },
             RPCMethod(

@@ -44,18 +44,8 @@ extension TreatyStore {
         let day = day ?? today()
         return try await read { db in
             let org = try TreatyStore.fetch(db, organization, kind: .actor)
-            let roles = includeObservers ? ["member", "observer"] : ["member"]
-            var members: [Record] = []
-            for membership in try Lookup.records(db, .membership, where: "organization_id", is: org.id) {
-                guard roles.contains(membership.text("role") ?? ""),
-                    Self.spans(membership, day),
-                    let memberID = membership.text("member_id"),
-                    let member = try RecordRows.fetch(db, kind: .actor, id: memberID),
-                    member.provenance?.deleted == false, member.text("kind") == "state",
-                    !members.contains(where: { $0.id == member.id })
-                else { continue }
-                members.append(member)
-            }
+            var members = try Self.memberStates(
+                db, of: org.id, roles: includeObservers ? ["member", "observer"] : ["member"], on: day)
             members.sort { ($0.text("iso3") ?? $0.label) < ($1.text("iso3") ?? $1.label) }
             // Agreements carrying the provision, with each party's status on the day.
             var standings: [String: [String: (String, DerivedStatus)]] = [:]  // agreement -> actor -> status
@@ -110,6 +100,21 @@ extension TreatyStore {
         if possiblyInForce { return .uncertain }
         let signed: (DerivedStatus) -> Bool = { $0.lower.isSignedNotInForce || $0.lower == .inForce }
         return signed(a) && signed(b) ? .signed : .none
+    }
+
+    /// The live states holding one of `roles` in an organisation on `day` (at any time when nil), each once.
+    static func memberStates(_ db: Database, of organization: String, roles: Set<String>, on day: Day?) throws -> [Record] {
+        var members: [Record] = []
+        for membership in try Lookup.records(db, .membership, where: "organization_id", is: organization) {
+            guard roles.contains(membership.text("role") ?? ""), day.map({ spans(membership, $0) }) ?? true,
+                let memberID = membership.text("member_id"),
+                let member = try RecordRows.fetch(db, kind: .actor, id: memberID),
+                member.provenance?.deleted == false, member.text("kind") == "state",
+                !members.contains(where: { $0.id == member.id })
+            else { continue }
+            members.append(member)
+        }
+        return members
     }
 
     /// Whether a membership's start ... end spans `day`; partial or missing dates count generously.

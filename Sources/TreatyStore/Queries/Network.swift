@@ -156,10 +156,7 @@ extension TreatyStore {
             for actor in actors { ids.append(try TreatyStore.fetch(db, actor, kind: .actor).id) }
             if let organization {
                 let org = try TreatyStore.fetch(db, organization, kind: .actor)
-                for membership in try Lookup.records(db, .membership, where: "organization_id", is: org.id)
-                where membership.text("role") == "member" && (day.map { Self.spans(membership, $0) } ?? true) {
-                    if let member = membership.text("member_id") { ids.append(member) }
-                }
+                ids += try Self.memberStates(db, of: org.id, roles: ["member"], on: day).map(\.id)
             }
             var seen = Set<String>()
             return try ids.filter { seen.insert($0).inserted }.compactMap { id in
