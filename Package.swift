@@ -26,11 +26,16 @@ let package = Package(
         .target(name: "TreatyModel"),
         // JSON-RPC 2.0 wire types: no NIO, no store.
         .target(name: "TreatyProtocol", dependencies: ["TreatyModel"]),
-        // The SQLite store: schema, migrations, office identity, queries, search, interchange.
+        // Change sets as they travel: signed envelopes, version vectors, clocks, bundle files. No database.
+        .target(
+            name: "TreatySync",
+            dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // The SQLite store: schema, migrations, office identity, queries, search, interchange, capture and merge.
         .target(
             name: "TreatyStore",
             dependencies: [
-                "TreatyModel",
+                "TreatyModel", "TreatySync", "CSQLite",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -72,7 +77,8 @@ let package = Package(
         .executableTarget(name: "treaty", dependencies: ["TreatyCLI"]),
 
         .testTarget(name: "TreatyModelTests", dependencies: ["TreatyModel"]),
-        .testTarget(name: "TreatyStoreTests", dependencies: ["TreatyStore", "TreatyModel"]),
+        .testTarget(name: "TreatySyncTests", dependencies: ["TreatySync"]),
+        .testTarget(name: "TreatyStoreTests", dependencies: ["TreatyStore", "TreatySync", "TreatyModel"]),
         .testTarget(name: "TreatyProtocolTests", dependencies: ["TreatyProtocol", "TreatyModel"]),
         .testTarget(
             name: "TreatyDaemonTests",

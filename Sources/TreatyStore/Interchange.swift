@@ -32,11 +32,19 @@ extension TreatyStore {
     ) async throws(StoreError) -> ImportSummary {
         _ = try LineReader(path: path)  // fail early, outside the transaction, when the file cannot be read
         let context = context(user: user)
+        let office = office
+        let clock = clock
         let summary = try await writeWithoutTransaction { db in
             var summary = ImportSummary()
             try db.inTransaction {
-                summary = try Self.importLines(db, path: path, context: context, progress: progress)
-                return dryRun ? .rollback : .commit
+                if dryRun {
+                    summary = try Self.importLines(db, path: path, context: context, progress: progress)
+                    return .rollback
+                }
+                summary = try LocalChanges.run(db, office: office, user: user, wallClock: clock()) {
+                    try Self.importLines(db, path: path, context: context, progress: progress)
+                }
+                return .commit
             }
             return summary
         }

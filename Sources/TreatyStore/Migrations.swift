@@ -7,7 +7,7 @@ import TreatyModel
 /// ``Schema`` as it stood at version 1; a later change to ``Schema`` comes with a migration of its own
 /// (a test checks that the migrated tables and ``Schema`` agree).
 enum Migrations {
-    static let names = ["v1-records", "v2-search", "v3-change-log"]
+    static let names = ["v1-records", "v2-search", "v3-change-log", "v4-sync"]
 
     static func migrator(upTo last: String? = nil) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -61,6 +61,9 @@ enum Migrations {
                     CREATE INDEX change_log_at ON change_log(at);
                     CREATE INDEX change_log_record ON change_log(record_id);
                     """)
+        }
+        migrator.registerMigration("v4-sync") { db in
+            try db.execute(sql: SyncTables.migration)
         }
         return migrator
     }

@@ -39,8 +39,8 @@ public struct OfficeIdentity: Sendable {
     }
 
     /// Makes a new key and writes it to `path` with mode 0600. Fails if the file exists.
-    static func create(at path: String) throws(StoreError) -> OfficeIdentity {
-        let key = Curve25519.Signing.PrivateKey()
+    static func create(at path: String, raw: Data? = nil) throws(StoreError) -> OfficeIdentity {
+        let key = raw.flatMap { try? Curve25519.Signing.PrivateKey(rawRepresentation: $0) } ?? Curve25519.Signing.PrivateKey()
         let text = key.rawRepresentation.base64EncodedString() + "\n"
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard fd >= 0 else {

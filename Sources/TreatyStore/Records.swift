@@ -12,7 +12,7 @@ extension TreatyStore {
         if let id, !RecordID.isValid(id) { throw .invalidRecord(.invalidID(id), line: nil) }
         let record = Record(kind: kind, id: id ?? "", fields: fields)
         let context = context(user: user)
-        let created = try await write { db in
+        let created = try await write(user: user) { db in
             try Writes.create(db, record, context: context, deferReferences: nil)
         }
         changes.publish(ChangeEvent(operation: .created, record: created, summary: nil))
@@ -43,7 +43,7 @@ extension TreatyStore {
     ) async throws(StoreError) -> TreatyModel.Record {
         guard !changes.isEmpty else { throw .invalidArgument("nothing to change") }
         let context = context(user: user)
-        let updated = try await write { db in
+        let updated = try await write(user: user) { db in
             let id = try Resolve.id(db, idOrPrefix, kind: kind).id
             return try Writes.update(db, id: id, version: version, set: changes, context: context)
         }
@@ -56,7 +56,7 @@ extension TreatyStore {
         async throws(StoreError) -> TreatyModel.Record
     {
         let context = context(user: user)
-        let deleted = try await write { db in
+        let deleted = try await write(user: user) { db in
             let id = try Resolve.id(db, idOrPrefix, kind: kind).id
             return try Writes.delete(db, id: id, version: version, context: context)
         }

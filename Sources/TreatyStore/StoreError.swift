@@ -1,4 +1,5 @@
 import TreatyModel
+import TreatySync
 
 /// Everything the store refuses, with what a user needs to act on it.
 ///
@@ -21,6 +22,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case wrongKind(id: String, expected: RecordKind, actual: RecordKind)
     case invalidArgument(String)
     case officeKey(String)
+    /// A bundle or change set refused before anything in it was applied.
+    case sync(SyncError)
     case io(String)
     case database(String)
 
@@ -41,6 +44,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .wrongKind: return "wrong_kind"
         case .invalidArgument: return "invalid_argument"
         case .officeKey: return "office_key"
+        case .sync: return "bundle_refused"
         case .io: return "io_error"
         case .database: return "database_error"
         }
@@ -84,6 +88,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(id) is a \(actual.rawValue), not a \(expected.rawValue)"
         case .invalidArgument(let why): return why
         case .officeKey(let why): return "office key: \(why)"
+        case .sync(let error): return error.description
         case .io(let why): return why
         case .database(let why): return "database: \(why)"
         }

@@ -14,6 +14,7 @@ public final class TreatyStore: Sendable {
     public let office: OfficeIdentity
     let pool: DatabasePool
     let clock: @Sendable () -> Int64
+    let options: StoreOptions
     /// Changes as they commit, for subscriptions.
     public let changes = ChangeFeed()
     private let closed = Atomic<Bool>(false)
@@ -35,7 +36,8 @@ public final class TreatyStore: Sendable {
     ///   - officeName: the name given to a new office.
     public static func open(
         path: String, officeName: String? = nil,
-        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) },
+        options: StoreOptions = StoreOptions()
     ) throws(StoreError) -> TreatyStore {
         let keyPath = keyPath(forDatabase: path)
         let exists = FileManager.default.fileExists(atPath: path)
@@ -46,13 +48,15 @@ public final class TreatyStore: Sendable {
                 "\(keyPath) exists but \(path) does not; refusing to reuse an office key for a new database "
                     + "(its sequence numbers would clash). Move the key away or restore the database.")
         }
-        let identity = exists ? try OfficeIdentity.load(from: keyPath) : try OfficeIdentity.create(at: keyPath)
+        let identity =
+            exists
+            ? try OfficeIdentity.load(from: keyPath) : try OfficeIdentity.create(at: keyPath, raw: options.newOfficeKey)
 
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: options.durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
         }
         let pool: DatabasePool
         do {
@@ -64,16 +68,20 @@ public final class TreatyStore: Sendable {
         } catch {
             throw .database("cannot open \(path): \(error)")
         }
-        let store = TreatyStore(path: path, office: identity, pool: pool, clock: clock)
+        let store = TreatyStore(path: path, office: identity, pool: pool, clock: clock, options: options)
         try store.ensureOfficeRow(name: officeName)
         return store
     }
 
-    init(path: String, office: OfficeIdentity, pool: DatabasePool, clock: @escaping @Sendable () -> Int64) {
+    init(
+        path: String, office: OfficeIdentity, pool: DatabasePool, clock: @escaping @Sendable () -> Int64,
+        options: StoreOptions
+    ) {
         self.path = path
         self.office = office
         self.pool = pool
         self.clock = clock
+        self.options = options
     }
 
     /// Reads `user_version` through a read-only connection so a newer database is never touched.
@@ -108,7 +116,7 @@ public final class TreatyStore: Sendable {
         let identity = office
         let publicKey = identity.publicKeyBase64
         let context = WriteContext(office: identity.id, user: "treatyd", now: timestamp())
-        try writeSync { db in
+        try writeSync(user: "treatyd") { db in
             if try RecordRows.kind(of: identity.id, db) != nil { return }
             var fields: [String: JSONValue] = ["public_key": .string(publicKey)]
             if let name { fields["name"] = .string(name) }
@@ -136,14 +144,23 @@ public final class TreatyStore: Sendable {
         }
     }
 
-    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+    /// Runs a local write in one transaction, captured as this office's next change set.
+    func write<T: Sendable>(user: String, _ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError)
+        -> T
+    {
+        let office = office
+        let clock = clock
         do {
-            return try await pool.write(body)
+            return try await pool.write { db in
+                try LocalChanges.run(db, office: office, user: user, wallClock: clock()) { try body(db) }
+            }
         } catch {
             throw StoreError.wrap(error)
         }
     }
 
+    /// Runs work on the writer with no transaction opened for it (the body opens its own, and captures its
+    /// changes itself).
     func writeWithoutTransaction<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         do {
             return try await pool.writeWithoutTransaction(body)
@@ -152,9 +169,21 @@ public final class TreatyStore: Sendable {
         }
     }
 
-    func writeSync<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+    /// Runs remote change sets' merge in one transaction: no capture, they are not this office's changes.
+    func mergeWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         do {
-            return try pool.write(body)
+            return try await pool.write(body)
+        } catch {
+            throw StoreError.wrap(error)
+        }
+    }
+
+    func writeSync<T>(user: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        let office = office
+        do {
+            return try pool.write { db in
+                try LocalChanges.run(db, office: office, user: user, wallClock: clock()) { try body(db) }
+            }
         } catch {
             throw StoreError.wrap(error)
         }
@@ -174,6 +203,22 @@ extension StoreError {
         if let error = error as? StoreError { return error }
         if let error = error as? RecordError { return .invalidRecord(error, line: nil) }
         return .database(String(describing: error))
+    }
+}
+
+/// How a store is opened.
+public struct StoreOptions: Sendable {
+    /// `synchronous=FULL` (the default): a committed write survives a power cut. Tests of many short-lived
+    /// stores turn it off.
+    public var durable: Bool
+    /// How remote change sets merge; only tests change it.
+    package var mergePolicy: MergePolicy
+    /// The raw private key a new office gets, so a seed reproduces a test run; nil draws a random one.
+    package var newOfficeKey: Data?
+
+    public init(durable: Bool = true) {
+        self.durable = durable
+        self.mergePolicy = .fieldClock
     }
 }
 

@@ -106,7 +106,7 @@ extension TreatyStore {
             throw .invalidArgument("outcome must be true, false, partly or unknowable, not \"\(outcome)\"")
         }
         let context = context(user: user)
-        let resolved = try await write { db in
+        let resolved = try await write(user: user) { db in
             let prediction = try TreatyStore.fetch(db, idOrPrefix, kind: .prediction)
             var changes: [String: JSONValue] = ["outcome": .string(outcome)]
             if let settledBy { changes["settled_by_id"] = .string(try Resolve.id(db, settledBy).id) }

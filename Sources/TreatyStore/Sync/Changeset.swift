@@ -1,0 +1,117 @@
+import CSQLite
+import Foundation
+import GRDB
+
+/// One row's change in a SQLite session changeset.
+struct RowChange {
+    enum Operation { case insert, update, delete }
+
+    let table: String
+    let operation: Operation
+    /// New values by column index (inserts: all; updates: only the changed columns).
+    let new: [Int: DatabaseValue]
+    /// Old values by column index (deletes: all; updates: the primary key and changed columns).
+    let old: [Int: DatabaseValue]
+    /// Which columns make up the primary key.
+    let primaryKey: [Bool]
+
+    /// The primary key's values, in column order.
+    var key: [DatabaseValue] {
+        primaryKey.indices.filter { primaryKey[$0] }.map { old[$0] ?? new[$0] ?? .null }
+    }
+}
+
+/// Reading and making SQLite session changesets.
+enum Changeset {
+    /// The row changes in a changeset, in its order.
+    static func rows(_ changeset: Data) throws -> [RowChange] {
+        guard !changeset.isEmpty else { return [] }
+        var changes: [RowChange] = []
+        var bytes = changeset
+        let status: Int32 = bytes.withUnsafeMutableBytes { buffer in
+            var iterator: OpaquePointer?
+            var rc = sqlite3changeset_start(&iterator, Int32(buffer.count), buffer.baseAddress)
+            guard rc == SQLITE_OK else { return rc }
+            defer { sqlite3changeset_finalize(iterator) }
+            while true {
+                rc = sqlite3changeset_next(iterator)
+                guard rc == SQLITE_ROW else { return rc == SQLITE_DONE ? SQLITE_OK : rc }
+                var name: UnsafePointer<CChar>?
+                var columns: Int32 = 0
+                var op: Int32 = 0
+                var indirect: Int32 = 0
+                rc = sqlite3changeset_op(iterator, &name, &columns, &op, &indirect)
+                guard rc == SQLITE_OK, let name else { return rc == SQLITE_OK ? SQLITE_CORRUPT : rc }
+                var pkFlags: UnsafeMutablePointer<UInt8>?
+                var pkColumns: Int32 = 0
+                rc = sqlite3changeset_pk(iterator, &pkFlags, &pkColumns)
+                guard rc == SQLITE_OK, let pkFlags else { return rc == SQLITE_OK ? SQLITE_CORRUPT : rc }
+                var new: [Int: DatabaseValue] = [:]
+                var old: [Int: DatabaseValue] = [:]
+                for i in 0..<columns {
+                    var value: OpaquePointer?
+                    if op != SQLITE_DELETE, sqlite3changeset_new(iterator, i, &value) == SQLITE_OK, let value {
+                        new[Int(i)] = databaseValue(value)
+                    }
+                    value = nil
+                    if op != SQLITE_INSERT, sqlite3changeset_old(iterator, i, &value) == SQLITE_OK, let value {
+                        old[Int(i)] = databaseValue(value)
+                    }
+                }
+                let operation: RowChange.Operation =
+                    op == SQLITE_INSERT ? .insert : op == SQLITE_UPDATE ? .update : .delete
+                changes.append(
+                    RowChange(
+                        table: String(cString: name), operation: operation, new: new, old: old,
+                        primaryKey: (0..<Int(pkColumns)).map { pkFlags[$0] != 0 }))
+            }
+        }
+        guard status == SQLITE_OK else {
+            throw StoreError.database("a changeset does not parse (SQLite error \(status))")
+        }
+        return changes
+    }
+
+    private static func databaseValue(_ value: OpaquePointer) -> DatabaseValue {
+        switch sqlite3_value_type(value) {
+        case SQLITE_INTEGER: return sqlite3_value_int64(value).databaseValue
+        case SQLITE_FLOAT: return sqlite3_value_double(value).databaseValue
+        case SQLITE_TEXT:
+            let count = Int(sqlite3_value_bytes(value))
+            guard let text = sqlite3_value_text(value) else { return "".databaseValue }
+            return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self).databaseValue
+        case SQLITE_BLOB:
+            let count = Int(sqlite3_value_bytes(value))
+            guard let blob = sqlite3_value_blob(value) else { return Data().databaseValue }
+            return Data(bytes: blob, count: count).databaseValue
+        default: return .null
+        }
+    }
+
+    /// Runs `body` with a session recording every change it makes to the synced tables, and returns the
+    /// changeset (empty when nothing changed). The session lives and dies inside the caller's transaction.
+    static func capture<T>(_ db: Database, _ body: () throws -> T) throws -> (T, Data) {
+        var session: OpaquePointer?
+        guard sqlite3session_create(db.sqliteConnection, "main", &session) == SQLITE_OK, let session else {
+            throw StoreError.database("cannot start a capture session")
+        }
+        defer { sqlite3session_delete(session) }
+        sqlite3session_table_filter(
+            session,
+            { _, table in
+                guard let table else { return 0 }
+                return SyncTables.captured.contains(String(cString: table)) ? 1 : 0
+            }, nil)
+        guard sqlite3session_attach(session, nil) == SQLITE_OK else {
+            throw StoreError.database("cannot attach the capture session")
+        }
+        let result = try body()
+        var size: Int32 = 0
+        var buffer: UnsafeMutableRawPointer?
+        let rc = sqlite3session_changeset(session, &size, &buffer)
+        defer { sqlite3_free(buffer) }
+        guard rc == SQLITE_OK else { throw StoreError.database("cannot read the captured changeset (SQLite error \(rc))") }
+        let changeset = buffer.map { Data(bytes: $0, count: Int(size)) } ?? Data()
+        return (result, changeset)
+    }
+}

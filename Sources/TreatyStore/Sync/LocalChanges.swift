@@ -1,0 +1,73 @@
+import Foundation
+import GRDB
+import TreatyModel
+import TreatySync
+
+/// Turns a local write transaction into this office's next change set, inside that transaction.
+enum LocalChanges {
+    /// Runs `body` with capture on and, if it changed synced tables, stamps, numbers, signs and logs the
+    /// change set and marks the written columns as this office's latest writes, all before the caller's
+    /// transaction commits.
+    static func run<T>(
+        _ db: Database, office: OfficeIdentity, user: String, wallClock: Int64, _ body: () throws -> T
+    ) throws -> T {
+        let (result, changeset) = try Changeset.capture(db, body)
+        guard !changeset.isEmpty else { return result }
+        let dependencies = try SyncTables.vector(db)
+        let seq = dependencies[office.id] + 1
+        let stamp = HybridClock.next(after: try SyncTables.lastClock(db), wallMilliseconds: wallClock)
+        let envelope = try LargeStack.run {
+            try ChangeSetEnvelope(
+                signingKey: office.privateKey, publicKey: office.publicKeyBytes, seq: seq, clock: stamp,
+                schemaVersion: UInt32(Schema.version), user: user, dependencies: dependencies, changeset: changeset)
+        }
+        let origin = try SyncTables.originNumber(db, office.id)
+        try db.cachedStatement(
+            sql: "INSERT INTO sync_log (origin, seq, clock, user, envelope, applied) VALUES (?, ?, ?, ?, ?, 1)"
+        ).execute(arguments: [origin, Int64(seq), Int64(bitPattern: stamp), user, envelope.encoded])
+        try SyncTables.setLastClock(db, stamp)
+        let writer = ClockEntry(origin: origin, seq: Int64(seq), clock: Int64(bitPattern: stamp))
+        for row in try Changeset.rows(changeset) {
+            guard let kind = RecordKind(rawValue: row.table), let id = row.key.first?.storage.value as? String else {
+                continue
+            }
+            switch row.operation {
+            case .insert:
+                try ClockEntry.set(db, table: kind.rawValue, id: id, column: "", writer)
+            case .update:
+                let columns = RecordRows.columns(of: kind)
+                for index in row.new.keys where index > 0 {
+                    try ClockEntry.set(db, table: kind.rawValue, id: id, column: columns[index], writer)
+                    // This office has seen every conflicting value it holds: a new write settles them all.
+                    try db.cachedStatement(sql: "DELETE FROM sync_conflict WHERE tbl = ? AND pk = ? AND col = ?")
+                        .execute(arguments: [kind.rawValue, id, columns[index]])
+                }
+            case .delete:
+                continue
+            }
+        }
+        return result
+    }
+}
+
+/// The change set that last wrote a row (column `''`) or a column.
+struct ClockEntry: Equatable {
+    let origin: Int64
+    let seq: Int64
+    let clock: Int64
+
+    static func set(_ db: Database, table: String, id: String, column: String, _ entry: ClockEntry) throws {
+        try db.cachedStatement(
+            sql: "INSERT OR REPLACE INTO sync_clock (tbl, pk, col, origin, seq, clock) VALUES (?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [table, id, column, entry.origin, entry.seq, entry.clock])
+    }
+
+    /// The column's own entry, else the row's.
+    static func get(_ db: Database, table: String, id: String, column: String) throws -> ClockEntry? {
+        let row = try Row.fetchOne(
+            db.cachedStatement(
+                sql: "SELECT origin, seq, clock FROM sync_clock WHERE tbl = ? AND pk = ? AND col IN (?, '') ORDER BY col DESC LIMIT 1"
+            ), arguments: [table, id, column])
+        return row.map { ClockEntry(origin: $0[0], seq: $0[1], clock: $0[2]) }
+    }
+}

@@ -1,0 +1,355 @@
+import Crypto
+import Foundation
+import GRDB
+import TreatyModel
+import TreatySync
+
+/// An office in the offices table, with what this office holds from it.
+public struct OfficeEntry: Sendable, Equatable {
+    public let id: String
+    public let name: String?
+    public let publicKey: String
+    /// Who added it, from which office, when.
+    public let addedBy: String
+    public let addedByOffice: String
+    public let addedAt: String
+    public let isSelf: Bool
+    public let removed: Bool
+    /// The highest sequence number applied from it.
+    public let holds: UInt64
+    /// Its change sets stored but held back.
+    public let held: Int
+}
+
+/// What `treaty sync status` shows.
+public struct SyncStatus: Sendable, Equatable {
+    public let office: String
+    public let vector: VersionVector
+    public let held: [HeldChangeSet]
+    public let logChangeSets: Int
+    public let logBytes: Int64
+    public let conflicts: Int
+    /// SHA-256 over every synced table, tombstones included: equal on offices holding the same change sets.
+    public let digest: String
+}
+
+/// One field written concurrently by offices that had not seen each other's write.
+public struct Conflict: Sendable, Equatable {
+    public let recordID: String
+    public let kind: RecordKind
+    public let field: String
+    /// The value every office shows: the winner by (clock, office).
+    public let current: ConflictValue
+    /// The concurrent values that lost.
+    public let losers: [ConflictValue]
+}
+
+/// A value written by one change set, with who wrote it, where and when.
+public struct ConflictValue: Sendable, Equatable {
+    public let value: JSONValue
+    public let office: String
+    public let seq: UInt64
+    public let user: String
+    public let at: String
+}
+
+/// How to settle a conflict.
+public enum ConflictChoice: Sendable, Equatable {
+    /// Keep the value that won.
+    case current
+    /// Keep the losing value written by the office with this id or id prefix.
+    case office(String)
+    /// Write a new value.
+    case value(JSONValue)
+}
+
+extension TreatyStore {
+    // MARK: Offices
+
+    /// Adds an office to the offices table (synced: the others learn of it too). Its change sets held
+    /// until now are applied.
+    ///
+    /// - Parameter publicKey: base64 of its raw Ed25519 key; when nil, taken from a change set of that
+    ///   office held here (its id is the hash of the key, so the key cannot be a wrong one).
+    public func addOffice(id: String, publicKey: String?, name: String?, user: String) async throws(StoreError)
+        -> TreatyModel.Record
+    {
+        let id = id.lowercased()
+        guard id.count == 64, id.allSatisfy(\.isHexDigit) else {
+            throw .invalidArgument("an office id is 64 hex characters (treaty identity prints it), not \"\(id)\"")
+        }
+        var key = publicKey
+        if key == nil {
+            key = try await read { db in
+                let bytes = try Data.fetchOne(
+                    db,
+                    sql: """
+                        SELECT l.envelope FROM sync_log l JOIN sync_origin o ON o.n = l.origin WHERE o.office = ?
+                        LIMIT 1
+                        """, arguments: [id])
+                return try bytes.map { try ChangeSetEnvelope(trusted: $0).publicKey.base64EncodedString() }
+            }
+        }
+        guard let key else {
+            throw .invalidArgument(
+                "no change set of office \(id.prefix(12)) is here to take its key from: give its public key "
+                    + "(treaty identity prints it at that office), or import a bundle from it first")
+        }
+        var fields: [String: JSONValue] = ["public_key": .string(key)]
+        if let name { fields["name"] = .string(name) }
+        let record = try await create(.office, fields: fields, id: id, user: user)
+        _ = try await applyHeld()
+        return record
+    }
+
+    /// The offices table, with what this office holds from each.
+    public func offices() async throws(StoreError) -> [OfficeEntry] {
+        let me = office.id
+        return try await read { db in
+            let vector = try SyncTables.vector(db)
+            var held: [String: Int] = [:]
+            for entry in try Merge.held(db) { held[entry.origin, default: 0] += 1 }
+            return try Row.fetchAll(db, sql: "SELECT * FROM office ORDER BY created_at, id").map { row in
+                let id: String = row["id"]
+                return OfficeEntry(
+                    id: id, name: row["name"], publicKey: row["public_key"], addedBy: row["created_user"],
+                    addedByOffice: row["created_office"], addedAt: row["created_at"], isSelf: id == me,
+                    removed: row["deleted"], holds: vector[id], held: held[id] ?? 0)
+            }
+        }
+    }
+
+    // MARK: Status
+
+    /// This office's version vector.
+    public func versionVector() async throws(StoreError) -> VersionVector {
+        try await read { db in try SyncTables.vector(db) }
+    }
+
+    /// Version vector, held change sets, log size, conflicts and the content digest.
+    public func syncStatus() async throws(StoreError) -> SyncStatus {
+        let me = office.id
+        return try await read { db in
+            let log = try Row.fetchOne(db, sql: "SELECT COUNT(*), COALESCE(SUM(LENGTH(envelope)), 0) FROM sync_log")!
+            return SyncStatus(
+                office: me, vector: try SyncTables.vector(db), held: try Merge.held(db), logChangeSets: log[0],
+                logBytes: log[1], conflicts: try Self.conflicts(db, recordID: nil).count, digest: try Self.digest(db))
+        }
+    }
+
+    /// SHA-256 over every row of every synced table in id order, tombstones included.
+    public func contentDigest() async throws(StoreError) -> String {
+        try await read { db in try Self.digest(db) }
+    }
+
+    static func digest(_ db: Database) throws -> String {
+        var hash = SHA256()
+        for kind in RecordKind.allCases.sorted(by: { $0.rawValue < $1.rawValue }) {
+            hash.update(data: Data("table \(kind.rawValue)\n".utf8))
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM \"\(kind.rawValue)\" ORDER BY id")
+            while let row = try rows.next() {
+                var line = ""
+                for value in row.databaseValues {
+                    switch value.storage {
+                    case .null: line += "n;"
+                    case .int64(let i): line += "i\(i);"
+                    case .double(let d): line += "d\(d.bitPattern);"
+                    case .string(let s): line += "s\(s.utf8.count):\(s);"
+                    case .blob(let b): line += "b\(b.base64EncodedString());"
+                    }
+                }
+                hash.update(data: Data((line + "\n").utf8))
+            }
+        }
+        return hash.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    // MARK: Change sets in and out
+
+    /// Change sets held here (applied or held back) that a holder of `vector` lacks, in causal order.
+    public func changeSets(missingFrom vector: VersionVector) async throws(StoreError) -> [ChangeSetEnvelope] {
+        try await read { db in
+            var result: [ChangeSetEnvelope] = []
+            for origin in try Row.fetchAll(db, sql: "SELECT n, office FROM sync_origin") {
+                let bytes = try Data.fetchAll(
+                    db, sql: "SELECT envelope FROM sync_log WHERE origin = ? AND seq > ? ORDER BY seq",
+                    arguments: [origin["n"] as Int64, Int64(vector[origin["office"] as String])])
+                for data in bytes { result.append(try ChangeSetEnvelope(trusted: data)) }
+            }
+            return result.sorted { ($0.clock, $0.origin, $0.seq) < ($1.clock, $1.origin, $1.seq) }
+        }
+    }
+
+    /// What the office `text` (id, id prefix or name) is known to hold: the vector its latest change set
+    /// here was made on, plus that change set. Empty if none of its change sets is here.
+    public func knownVector(of text: String) async throws(StoreError) -> (office: String, vector: VersionVector) {
+        try await read { db in
+            let office = try Self.resolveOffice(db, text)
+            let bytes = try Data.fetchOne(
+                db,
+                sql: """
+                    SELECT l.envelope FROM sync_log l JOIN sync_origin o ON o.n = l.origin WHERE o.office = ?
+                    ORDER BY l.seq DESC LIMIT 1
+                    """, arguments: [office])
+            guard let bytes else { return (office, VersionVector()) }
+            let latest = try ChangeSetEnvelope(trusted: bytes)
+            var vector = latest.dependencies
+            vector[office] = latest.seq
+            return (office, vector)
+        }
+    }
+
+    static func resolveOffice(_ db: Database, _ text: String) throws -> String {
+        let ids = try String.fetchAll(db, sql: "SELECT id FROM office")
+        let lower = text.lowercased()
+        if ids.contains(lower) { return lower }
+        let byPrefix = lower.count >= 6 ? ids.filter { $0.hasPrefix(lower) } : []
+        let byName = try String.fetchAll(db, sql: "SELECT id FROM office WHERE name = ? COLLATE NOCASE", arguments: [text])
+        let matches = Set(byPrefix + byName)
+        guard matches.count == 1 else {
+            throw matches.isEmpty
+                ? StoreError.notFound("office \(text)")
+                : StoreError.ambiguous(prefix: text, candidates: matches.sorted())
+        }
+        return matches.first!
+    }
+
+    /// A bundle of the change sets a holder of `vector` lacks.
+    public func exportBundle(missingFrom vector: VersionVector) async throws(StoreError) -> Data {
+        BundleFile.write(try await changeSets(missingFrom: vector), schema: Schema.version)
+    }
+
+    /// Checks a whole bundle (checksum, sizes, every signature) and only then stores and applies its change
+    /// sets: a bad bundle changes nothing.
+    public func importBundle(_ data: Data, inflateLimit: Int = BundleFile.defaultInflateLimit) async throws(StoreError)
+        -> ReceiveSummary
+    {
+        let envelopes: [ChangeSetEnvelope]
+        do {
+            envelopes = try LargeStack.run { try BundleFile.read(data, inflateLimit: inflateLimit).envelopes }
+        } catch let error as SyncError {
+            throw .sync(error)
+        } catch {
+            throw .sync(.malformed(String(describing: error)))
+        }
+        return try await receive(envelopes)
+    }
+
+    /// Stores and applies change sets that were checked on arrival (``ChangeSetEnvelope/init(decoding:)``).
+    public func receive(_ envelopes: [ChangeSetEnvelope]) async throws(StoreError) -> ReceiveSummary {
+        let policy = options.mergePolicy
+        let me = office.id
+        let (summary, events) = try await mergeWrite { db in
+            var merge = Merge(db, policy: policy, localOffice: me)
+            let summary = try merge.receive(envelopes)
+            return (summary, merge.events)
+        }
+        for event in events { changes.publish(event) }
+        return summary
+    }
+
+    /// Applies held change sets that can be now (after an office was added, or after an upgrade).
+    public func applyHeld() async throws(StoreError) -> Int {
+        let policy = options.mergePolicy
+        let me = office.id
+        let (count, events) = try await mergeWrite { db in
+            var merge = Merge(db, policy: policy, localOffice: me)
+            return (try merge.applyHeld(), merge.events)
+        }
+        for event in events { changes.publish(event) }
+        return count
+    }
+
+    // MARK: Conflicts
+
+    /// Fields with concurrent values that lost, optionally of one record (id or prefix).
+    public func conflicts(record: String? = nil) async throws(StoreError) -> [Conflict] {
+        try await read { db in
+            let id = try record.map { try Resolve.id(db, $0).id }
+            return try Self.conflicts(db, recordID: id)
+        }
+    }
+
+    static func conflicts(_ db: Database, recordID: String?) throws -> [Conflict] {
+        var sql = """
+            SELECT c.tbl, c.pk, c.col, c.origin, c.seq, c.clock, c.value, l.user FROM sync_conflict c
+            LEFT JOIN sync_origin o ON o.office = c.origin LEFT JOIN sync_log l ON l.origin = o.n AND l.seq = c.seq
+            """
+        var arguments: StatementArguments = []
+        if let recordID {
+            sql += " WHERE c.pk = ?"
+            arguments = [recordID]
+        }
+        sql += " ORDER BY c.tbl, c.pk, c.col, c.clock, c.origin, c.seq"
+        var grouped: [(key: [String], rows: [Row])] = []
+        for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
+            let key = [row["tbl"] as String, row["pk"] as String, row["col"] as String]
+            if grouped.last?.key == key { grouped[grouped.count - 1].rows.append(row) } else { grouped.append((key, [row])) }
+        }
+        var result: [Conflict] = []
+        for (key, rows) in grouped {
+            guard let kind = RecordKind(rawValue: key[0]), let field = kind.field(key[2]) else { continue }
+            let currentValue =
+                try DatabaseValue.fetchOne(
+                    db, sql: "SELECT \"\(field.name)\" FROM \"\(kind.rawValue)\" WHERE id = ?", arguments: [key[1]]) ?? .null
+            let losers = rows.filter { ($0["value"] as DatabaseValue) != currentValue }.map { row in
+                ConflictValue(
+                    value: RecordRows.json(row["value"], type: field.type), office: row["origin"],
+                    seq: UInt64(row["seq"] as Int64), user: row["user"] ?? "",
+                    at: Timestamp.format(millisecondsSince1970: HybridClock.milliseconds(UInt64(bitPattern: row["clock"]))))
+            }
+            guard !losers.isEmpty else { continue }
+            let writer = try ClockEntry.get(db, table: key[0], id: key[1], column: key[2])
+            let writerRow = try writer.flatMap {
+                try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT o.office, l.user FROM sync_origin o LEFT JOIN sync_log l ON l.origin = o.n AND l.seq = ?
+                        WHERE o.n = ?
+                        """, arguments: [$0.seq, $0.origin])
+            }
+            let current = ConflictValue(
+                value: RecordRows.json(currentValue, type: field.type), office: writerRow?["office"] ?? "",
+                seq: UInt64(writer?.seq ?? 0), user: writerRow?["user"] ?? "",
+                at: Timestamp.format(millisecondsSince1970: HybridClock.milliseconds(UInt64(bitPattern: writer?.clock ?? 0))))
+            result.append(Conflict(recordID: key[1], kind: kind, field: field.name, current: current, losers: losers))
+        }
+        return result
+    }
+
+    /// Settles the conflict on one field: keeps the current value, a losing office's value, or a new one.
+    /// The settlement is a change like any other and syncs; other offices then list no conflict there either.
+    public func settleConflict(record: String, field: String, choice: ConflictChoice, user: String)
+        async throws(StoreError) -> TreatyModel.Record
+    {
+        let context = context(user: user)
+        let settled = try await write(user: user) { db in
+            let id = try Resolve.id(db, record).id
+            guard let conflict = try Self.conflicts(db, recordID: id).first(where: { $0.field == field }) else {
+                throw StoreError.notFound("conflict on field \(field) of \(id)")
+            }
+            let value: JSONValue
+            switch choice {
+            case .current: value = conflict.current.value
+            case .value(let given): value = given
+            case .office(let prefix):
+                let matches = conflict.losers.filter { $0.office.hasPrefix(prefix.lowercased()) }
+                guard matches.count == 1 else {
+                    throw StoreError.invalidArgument(
+                        matches.isEmpty
+                            ? "no losing value on \(field) was written by an office starting \(prefix)"
+                            : "\(matches.count) losing values on \(field) came from offices starting \(prefix): give more")
+                }
+                value = matches[0].value
+            }
+            try db.execute(
+                sql: "DELETE FROM sync_conflict WHERE tbl = ? AND pk = ? AND col = ?",
+                arguments: [conflict.kind.rawValue, id, field])
+            let current = try Writes.current(db, id: id)
+            guard value != conflict.current.value, let version = current.provenance?.version else { return current }
+            return try Writes.update(db, id: id, version: version, set: [field: value], context: context)
+        }
+        changes.publish(ChangeEvent(operation: .updated, record: settled, summary: nil))
+        return settled
+    }
+}

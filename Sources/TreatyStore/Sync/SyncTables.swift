@@ -1,0 +1,89 @@
+import GRDB
+import TreatyModel
+import TreatySync
+
+/// The tables sync keeps beside the records.
+///
+/// - `sync_origin`: a local number for each office id seen, so the other tables stay small.
+/// - `sync_log`: every change set held, this office's and others', exactly as signed; `applied` is 0 while
+///   one is held back, with the reason in `held`.
+/// - `sync_clock`: for each record row (column `''`) and each column written since the row was made, the
+///   change set that last wrote it: its origin, sequence number and clock.
+/// - `sync_conflict`: concurrent writes to a field that lost, with their value. Captured (it is synced) so
+///   that settling a conflict, a delete of its rows, travels like any change.
+enum SyncTables {
+    static let migration = """
+        CREATE TABLE sync_origin (n INTEGER PRIMARY KEY, office TEXT NOT NULL UNIQUE);
+        CREATE TABLE sync_log (
+            origin INTEGER NOT NULL REFERENCES sync_origin(n),
+            seq INTEGER NOT NULL,
+            clock INTEGER NOT NULL,
+            user TEXT NOT NULL,
+            envelope BLOB NOT NULL,
+            applied INTEGER NOT NULL,
+            held TEXT,
+            PRIMARY KEY (origin, seq)
+        ) WITHOUT ROWID;
+        CREATE INDEX sync_log_held ON sync_log(applied) WHERE applied = 0;
+        CREATE TABLE sync_clock (
+            tbl TEXT NOT NULL,
+            pk TEXT NOT NULL,
+            col TEXT NOT NULL,
+            origin INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            clock INTEGER NOT NULL,
+            PRIMARY KEY (tbl, pk, col)
+        ) WITHOUT ROWID;
+        CREATE TABLE sync_conflict (
+            tbl TEXT NOT NULL,
+            pk TEXT NOT NULL,
+            col TEXT NOT NULL,
+            origin TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            clock INTEGER NOT NULL,
+            value,
+            PRIMARY KEY (tbl, pk, col, origin, seq)
+        );
+        """
+
+    /// The tables a change set carries: the records, and conflicts (so settling one syncs).
+    static let captured: Set<String> = Set(RecordKind.allCases.map(\.rawValue)).union(["sync_conflict"])
+
+    /// Columns whose concurrent writes merge silently (last writer wins) instead of being kept as conflicts:
+    /// provenance changes with every edit.
+    static let silentColumns: Set<String> = Set(Provenance.keys)
+
+    /// The number this database uses for an office id, made on first sight.
+    static func originNumber(_ db: Database, _ office: String) throws -> Int64 {
+        if let n = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT n FROM sync_origin WHERE office = ?"), arguments: [office])
+        {
+            return n
+        }
+        try db.cachedStatement(sql: "INSERT INTO sync_origin (office) VALUES (?)").execute(arguments: [office])
+        return db.lastInsertedRowID
+    }
+
+    /// What this office holds from each origin: the highest applied sequence number.
+    static func vector(_ db: Database) throws -> VersionVector {
+        var vector = VersionVector()
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT o.office, MAX(l.seq) AS seq FROM sync_log l JOIN sync_origin o ON o.n = l.origin
+                WHERE l.applied = 1 GROUP BY l.origin
+                """)
+        for row in rows { vector[row["office"] as String] = UInt64(row["seq"] as Int64) }
+        return vector
+    }
+
+    /// The last clock stamp this office made or saw.
+    static func lastClock(_ db: Database) throws -> UInt64 {
+        try String.fetchOne(db, sql: "SELECT value FROM treaty_meta WHERE key = 'hlc'").flatMap { UInt64($0) } ?? 0
+    }
+
+    static func setLastClock(_ db: Database, _ stamp: UInt64) throws {
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO treaty_meta (key, value) VALUES ('hlc', ?)")
+            .execute(arguments: [String(stamp)])
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+
+/// Appends big-endian integers and length-prefixed fields to a byte buffer.
+struct ByteWriter {
+    private(set) var data = Data()
+
+    mutating func u8(_ value: UInt8) { data.append(value) }
+
+    mutating func u32(_ value: UInt32) {
+        withUnsafeBytes(of: value.bigEndian) { data.append(contentsOf: $0) }
+    }
+
+    mutating func u64(_ value: UInt64) {
+        withUnsafeBytes(of: value.bigEndian) { data.append(contentsOf: $0) }
+    }
+
+    mutating func raw(_ bytes: Data) { data.append(bytes) }
+
+    /// A 32-bit length, then the bytes.
+    mutating func field(_ bytes: Data) {
+        u32(UInt32(bytes.count))
+        data.append(bytes)
+    }
+}
+
+/// Reads what ``ByteWriter`` wrote, refusing to read past the end.
+struct ByteReader {
+    let data: Data
+    private(set) var offset: Int
+
+    init(_ data: Data) {
+        self.data = data
+        self.offset = data.startIndex
+    }
+
+    var remaining: Int { data.endIndex - offset }
+
+    mutating func bytes(_ count: Int) throws(SyncError) -> Data {
+        guard count >= 0, count <= remaining else { throw .malformed("truncated: needs \(count) bytes, \(remaining) left") }
+        defer { offset += count }
+        return data[offset..<(offset + count)]
+    }
+
+    mutating func u8() throws(SyncError) -> UInt8 { try bytes(1).first! }
+
+    mutating func u32() throws(SyncError) -> UInt32 {
+        try bytes(4).reduce(0) { $0 << 8 | UInt32($1) }
+    }
+
+    mutating func u64() throws(SyncError) -> UInt64 {
+        try bytes(8).reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    mutating func field(limit: Int) throws(SyncError) -> Data {
+        let count = Int(try u32())
+        guard count <= limit else { throw .malformed("a field of \(count) bytes is over the limit of \(limit)") }
+        return try bytes(count)
+    }
+}
+
+extension Data {
+    /// Lowercase hex.
+    var hex: String { map { String(format: "%02x", $0) }.joined() }
+
+    /// Bytes from lowercase or uppercase hex; nil if the text is not hex of whole bytes.
+    init?(hex: String) {
+        let utf8 = Array(hex.utf8)
+        guard utf8.count % 2 == 0 else { return nil }
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(utf8.count / 2)
+        func nibble(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 48...57: return c - 48
+            case 97...102: return c - 87
+            case 65...70: return c - 55
+            default: return nil
+            }
+        }
+        var i = 0
+        while i < utf8.count {
+            guard let high = nibble(utf8[i]), let low = nibble(utf8[i + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+            i += 2
+        }
+        self.init(bytes)
+    }
+}

@@ -1,0 +1,69 @@
+import CZlib
+import Foundation
+
+/// zlib streams (RFC 1950), with a hard cap on what inflating may produce.
+public enum Zlib {
+    /// Compresses `data` at `level` (1 fastest .. 9 smallest).
+    public static func deflate(_ data: Data, level: Int32 = 6) -> Data {
+        var stream = z_stream()
+        guard treaty_deflate_init(&stream, level) == Z_OK else { return Data() }
+        defer { deflateEnd(&stream) }
+        var output = Data()
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        var input = data
+        input.withUnsafeMutableBytes { (source: UnsafeMutableRawBufferPointer) in
+            stream.next_in = source.baseAddress?.assumingMemoryBound(to: Bytef.self)
+            stream.avail_in = uInt(source.count)
+            var status = Z_OK
+            while status == Z_OK {
+                chunk.withUnsafeMutableBufferPointer { buffer in
+                    stream.next_out = buffer.baseAddress
+                    stream.avail_out = uInt(buffer.count)
+                    status = CZlib.deflate(&stream, Z_FINISH)
+                    output.append(buffer.baseAddress!, count: buffer.count - Int(stream.avail_out))
+                }
+            }
+        }
+        return output
+    }
+
+    /// Inflates `data`, refusing to produce more than `limit` bytes: a small file that inflates to
+    /// gigabytes (a bomb) stops at the limit, having allocated at most that.
+    public static func inflate(_ data: Data, limit: Int) throws(SyncError) -> Data {
+        var stream = z_stream()
+        guard treaty_inflate_init(&stream) == Z_OK else { throw .malformed("cannot start zlib") }
+        defer { inflateEnd(&stream) }
+        var output = Data()
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        var input = data
+        var failure: SyncError?
+        input.withUnsafeMutableBytes { (source: UnsafeMutableRawBufferPointer) in
+            stream.next_in = source.baseAddress?.assumingMemoryBound(to: Bytef.self)
+            stream.avail_in = uInt(source.count)
+            while true {
+                var status: Int32 = Z_OK
+                chunk.withUnsafeMutableBufferPointer { buffer in
+                    stream.next_out = buffer.baseAddress
+                    stream.avail_out = uInt(buffer.count)
+                    status = CZlib.inflate(&stream, Z_NO_FLUSH)
+                    output.append(buffer.baseAddress!, count: buffer.count - Int(stream.avail_out))
+                }
+                if output.count > limit {
+                    failure = .tooLarge("compressed data inflates past \(limit) bytes (a decompression bomb, or a header that lies)")
+                    return
+                }
+                if status == Z_STREAM_END {
+                    if stream.avail_in != 0 { failure = .malformed("\(stream.avail_in) bytes after the end of the zlib stream") }
+                    return
+                }
+                if status != Z_OK {
+                    failure = .malformed(
+                        status == Z_BUF_ERROR ? "the zlib stream is truncated" : "the zlib stream is corrupt (zlib error \(status))")
+                    return
+                }
+            }
+        }
+        if let failure { throw failure }
+        return output
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+import TreatyModel
+
+@testable import TreatyStore
+
+/// Seeds for the randomized sync test: 200 by default; `TREATY_SYNC_SEEDS=5000` runs more,
+/// `TREATY_SYNC_SEED=1234` runs one (to reproduce a failure).
+private let seeds: [UInt64] = {
+    let environment = ProcessInfo.processInfo.environment
+    if let one = environment["TREATY_SYNC_SEED"].flatMap(UInt64.init) { return [one] }
+    let count = environment["TREATY_SYNC_SEEDS"].flatMap(Int.init) ?? 200
+    return (0..<UInt64(count)).map { $0 &* 7919 &+ 1 }
+}()
+
+@Suite("Sync converges")
+struct SyncConvergenceTests {
+    @Test("offices that exchange everything hold the same content and list the same conflicts", arguments: seeds)
+    func converges(seed: UInt64) async throws {
+        let lab = try await SyncLab(seed: seed)
+        defer { lab.close() }
+        let problems = try await lab.run()
+        #expect(problems.isEmpty, "seed \(seed): \(problems.prefix(5).joined(separator: "; "))")
+    }
+
+    @Test("the same harness catches a naive merge (every incoming value overwrites)")
+    func naiveMergeDiverges() async throws {
+        var failing = 0
+        for seed in seeds.prefix(10) {
+            let lab = try await SyncLab(seed: seed, policy: .naiveOverwrite)
+            defer { lab.close() }
+            if try await !lab.run().isEmpty { failing += 1 }
+        }
+        #expect(failing > 0, "a merge that overwrites blindly must diverge on some seed")
+    }
+}

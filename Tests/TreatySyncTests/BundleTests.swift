@@ -1,0 +1,146 @@
+import Crypto
+import Foundation
+import Testing
+
+@testable import TreatySync
+
+/// Change sets signed by a throwaway office.
+private struct Signer {
+    let key = Curve25519.Signing.PrivateKey()
+    var publicKey: Data { key.publicKey.rawRepresentation }
+    var id: String { Data(SHA256.hash(data: publicKey)).hex }
+
+    func envelope(seq: UInt64, changeset: Data = Data("row change".utf8), deps: VersionVector = VersionVector())
+        throws -> ChangeSetEnvelope
+    {
+        var deps = deps
+        deps[id] = seq - 1
+        return try ChangeSetEnvelope(
+            signingKey: key, publicKey: publicKey, seq: seq, clock: seq << 16, schemaVersion: 1, user: "ana",
+            dependencies: deps, changeset: changeset)
+    }
+}
+
+@Suite("Bundle files")
+struct BundleTests {
+    private func sample() throws -> (Data, [ChangeSetEnvelope]) {
+        let a = Signer()
+        let b = Signer()
+        let envelopes = [
+            try a.envelope(seq: 1), try a.envelope(seq: 2), try b.envelope(seq: 1, deps: VersionVector([a.id: 2])),
+        ]
+        return (BundleFile.write(envelopes, schema: 1), envelopes)
+    }
+
+    @Test("a bundle reads back the change sets byte for byte, with the header listing origins and ranges")
+    func roundTrip() throws {
+        let (data, envelopes) = try sample()
+        let (header, read) = try BundleFile.read(data)
+        #expect(read.map(\.encoded) == envelopes.map(\.encoded))
+        #expect(header.changeSets == 3)
+        #expect(header.origins.map(\.count).sorted() == [1, 2])
+        #expect(read[2].dependencies[envelopes[0].origin] == 2)
+    }
+
+    @Test("every flipped byte of a bundle is refused", arguments: [0, 9, 20, 60])
+    func flippedByte(stride: Int) throws {
+        let (data, _) = try sample()
+        // Flip one byte at a time across the file (every `stride`-th and the last), each must be refused.
+        var positions = Array(Swift.stride(from: stride % 7, to: data.count, by: max(stride, 1) + 5))
+        positions.append(data.count - 1)
+        for position in positions {
+            var damaged = data
+            damaged[position] ^= 0x40
+            #expect(throws: SyncError.self, "byte \(position) flipped") { try BundleFile.read(damaged) }
+        }
+    }
+
+    @Test("a truncated bundle is refused at every length")
+    func truncated() throws {
+        let (data, _) = try sample()
+        for length in Swift.stride(from: 0, to: data.count, by: 3) {
+            #expect(throws: SyncError.self) { try BundleFile.read(data.prefix(length)) }
+        }
+    }
+
+    @Test("a change set re-signed by another key, or altered, fails its signature even with a good checksum")
+    func forged() throws {
+        let a = Signer()
+        let honest = try a.envelope(seq: 1, changeset: Data("title=A".utf8))
+        // Alter the changeset bytes but keep the original signature: a courier's edit.
+        var altered = honest.encoded
+        let at = altered.firstRange(of: Data("title=A".utf8))!.lowerBound
+        altered[at + 6] = UInt8(ascii: "B")
+        #expect(throws: SyncError.badSignature(origin: a.id, seq: 1)) { try ChangeSetEnvelope(decoding: altered) }
+        // A forger signs with its own key but claims the honest key: the signature does not verify.
+        let forger = Signer()
+        let forged = try ChangeSetEnvelope(
+            signingKey: forger.key, publicKey: a.publicKey, seq: 1, clock: 1, schemaVersion: 1, user: "x",
+            dependencies: VersionVector(), changeset: Data("title=B".utf8))
+        #expect(throws: SyncError.badSignature(origin: a.id, seq: 1)) { try ChangeSetEnvelope(decoding: forged.encoded) }
+        // Inside a bundle whose checksum is recomputed (so only the signature can catch it).
+        let bundle = BundleFile.write([try ChangeSetEnvelope(trusted: altered)], schema: 1)
+        #expect(throws: SyncError.badSignature(origin: a.id, seq: 1)) { try BundleFile.read(bundle) }
+    }
+
+    @Test("a decompression bomb stops at the limit, and a header claiming too much is refused unread")
+    func bomb() throws {
+        // 64 MiB of zeros compresses to ~64 KiB; the header claims 1 KiB.
+        let zeros = Data(count: 64 << 20)
+        let body = Zlib.deflate(zeros, level: 9)
+        #expect(body.count < 200_000)
+        var header = BundleFile.Header(
+            format: 1, schema: 1, changeSets: 1, origins: [], compressedBytes: body.count, uncompressedBytes: 1024,
+            sha256: Data(SHA256.hash(data: body)).hex)
+        func file(_ header: BundleFile.Header) throws -> Data {
+            var writer = ByteWriter()
+            writer.raw(BundleFile.magic)
+            writer.field(try JSONEncoder().encode(header))
+            writer.raw(body)
+            return writer.data
+        }
+        #expect(throws: SyncError.tooLarge("compressed data inflates past 1024 bytes (a decompression bomb, or a header that lies)")) {
+            try BundleFile.read(try file(header))
+        }
+        header.uncompressedBytes = 64 << 20
+        #expect(throws: SyncError.self) { try BundleFile.read(try file(header), inflateLimit: 1 << 20) }
+    }
+
+    @Test("a newer bundle format is refused by name")
+    func newerFormat() throws {
+        let (data, _) = try sample()
+        let (header, body) = try BundleFile.header(of: data)
+        var newer = header
+        newer.format = 2
+        var writer = ByteWriter()
+        writer.raw(BundleFile.magic)
+        writer.field(try JSONEncoder().encode(newer))
+        writer.raw(body)
+        #expect(throws: SyncError.unsupportedFormat(2)) { try BundleFile.read(writer.data) }
+    }
+}
+
+@Suite("Version vectors and clocks")
+struct VectorTests {
+    @Test("a vector prints and parses back, and prefixes of known offices resolve")
+    func parse() throws {
+        let a = String(repeating: "a", count: 64)
+        let b = String(repeating: "b", count: 63) + "c"
+        let vector = VersionVector([a: 3, b: 9])
+        #expect(try VersionVector.parse(vector.description) == vector)
+        #expect(try VersionVector.parse("aaaaaaaa:3, bbbbbbbb:9", known: [a, b]) == vector)
+        #expect(throws: SyncError.self) { try VersionVector.parse("aaaa:3", known: [a]) }
+        #expect(throws: SyncError.self) { try VersionVector.parse("\(a)=3") }
+        #expect(vector.includes(VersionVector([a: 2])))
+        #expect(!vector.includes(VersionVector([a: 4])))
+    }
+
+    @Test("a stamp is after the wall clock and after every stamp seen, even when the wall clock goes back")
+    func hybridClock() {
+        let seen = HybridClock.next(after: 0, wallMilliseconds: 5_000)
+        #expect(HybridClock.milliseconds(seen) == 5_000)
+        let afterBackwardClock = HybridClock.next(after: seen, wallMilliseconds: 1_000)
+        #expect(afterBackwardClock > seen)
+        #expect(HybridClock.next(after: seen, wallMilliseconds: 9_000) > afterBackwardClock)
+    }
+}
