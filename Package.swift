@@ -44,7 +44,7 @@ let package = Package(
         .target(
             name: "TreatyDaemon",
             dependencies: [
-                "TreatyModel", "TreatyProtocol", "TreatyStore",
+                "TreatyModel", "TreatyProtocol", "TreatyStore", "TreatySync",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

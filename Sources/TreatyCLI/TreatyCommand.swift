@@ -14,13 +14,14 @@ public struct TreatyCommand: AsyncParsableCommand {
             """,
         subcommands: [
             StatusCommand.self, SearchCommand.self, ImportCommand.self, ExportCommand.self, WatchCommand.self, GapsCommand.self,
-            ChangesCommand.self, GraphCommand.self,
+            ChangesCommand.self, GraphCommand.self, IdentityCommand.self, OfficeGroup.self, SyncGroup.self,
+            ConflictsGroup.self,
             RecordGroup<AgreementKind>.self, RecordGroup<ActorKind>.self, RecordGroup<PersonKind>.self,
             RecordGroup<MembershipKind>.self, RecordGroup<StatementKind>.self, RecordGroup<EventKind>.self,
             RecordGroup<RelationKind>.self, RecordGroup<SourceKind>.self, RecordGroup<PredictionKind>.self,
             RecordGroup<PartyKind>.self, RecordGroup<ProvisionKind>.self, RecordGroup<LifecycleKindCommand>.self,
             RecordGroup<NameKind>.self, RecordGroup<AboutKind>.self, RecordGroup<ProvisionTypeKind>.self,
-            RecordGroup<PredictionPartyKind>.self, RecordGroup<PredictionProvisionKind>.self, RecordGroup<OfficeKind>.self,
+            RecordGroup<PredictionPartyKind>.self, RecordGroup<PredictionProvisionKind>.self,
         ])
 
     public init() {}
@@ -42,8 +43,18 @@ public struct TreatyCommand: AsyncParsableCommand {
             }
         }
         guard !leading.isEmpty, !rest.isEmpty else { return arguments }
-        // Put them after the subcommand: one word, or two for a record kind's group (`agreement show`).
-        let depth = RecordKind(named: rest.first!) != nil ? min(2, rest.count) : 1
+        // Put them after the innermost subcommand named (`status`, `agreement show`, `sync export`).
+        var command: ParsableCommand.Type = TreatyCommand.self
+        var depth = 0
+        while depth < rest.count,
+            let next = command.configuration.subcommands.first(where: {
+                $0.configuration.commandName == rest[rest.startIndex + depth]
+            })
+        {
+            command = next
+            depth += 1
+        }
+        depth = max(depth, 1)
         return Array(rest.prefix(depth)) + leading + Array(rest.dropFirst(depth))
     }
 

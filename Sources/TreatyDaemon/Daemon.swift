@@ -37,7 +37,7 @@ public final class Daemon: Service, Sendable {
         let examples = ExampleIDs()
         return RecordMethods.all(store, examples: examples) + QueryMethods.all(store, examples: examples)
             + AnalystMethods.all(store, examples: examples)
-            + TransferMethods.all(store, staging: staging)
+            + TransferMethods.all(store, staging: staging) + SyncMethods.all(store, examples: examples)
             + SystemMethods.all(store, statistics: statistics, document: document, examples: examples)
     }
 

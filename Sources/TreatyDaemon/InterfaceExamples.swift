@@ -1,5 +1,8 @@
+import Foundation
 import TreatyModel
 import TreatyProtocol
+import TreatyStore
+import TreatySync
 
 /// Runs the interface document's examples in an order that keeps them independent: reads first, then adds,
 /// updates and deletes (deletes last, as they remove what reads used), with the import token threaded
@@ -17,7 +20,7 @@ public enum InterfaceExamples {
             if name.hasSuffix(".delete") { return 3 }
             return 0
         }
-        let ordered = methods.filter { !$0.name.hasPrefix("import.") }.sorted { (phase($0.name), $0.name) < (phase($1.name), $1.name) }
+        let ordered = methods.filter { !$0.name.hasPrefix("import.") && !syncFlow.contains($0.name) }.sorted { (phase($0.name), $0.name) < (phase($1.name), $1.name) }
         for method in ordered where method.name != "rpc.discover" {
             results[method.name] = try await call(method.name, method.exampleParams)
         }
@@ -30,7 +33,47 @@ public enum InterfaceExamples {
         results["import.commit"] = try await call("import.commit", ["import": token])
         let second = try await call("import.begin", [:])
         results["import.abort"] = try await call("import.abort", ["import": second["import"] ?? .null])
+        try await exchange(with: results["sync.export"]?["bundle"]?.stringValue ?? "", call: call, into: &results)
         return results
+    }
+
+    /// Methods whose examples need another office: they run in ``exchange(with:call:into:)``.
+    static let syncFlow: Set<String> = ["sync.import", "office.admit", "conflicts.settle", "conflicts.list"]
+
+    /// The record and field the sync examples edit on both offices.
+    static let conflictRecord = ExampleIDs.seed("shusha")
+
+    /// Sync with a second office made here for the purpose (its clock an hour ahead, so its edit wins): it
+    /// takes this office's bundle and admits it, both edit one field, its bundle comes back (held until it
+    /// is admitted), and the conflict is listed and settled.
+    static func exchange(with bundle: String, call: Call, into results: inout [String: JSONValue]) async throws {
+        let directory = NSTemporaryDirectory() + "treaty-example-" + RecordID.generate()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let other = try TreatyStore.open(
+            path: directory + "/" + TreatyStore.databaseFileName, officeName: "Baku desk (example)",
+            clock: { Int64(Date().timeIntervalSince1970 * 1000) + 3_600_000 })
+        defer { try? other.close() }
+        let here = try await call("identity", [:])["office"]?.stringValue ?? ""
+        _ = try await other.importBundle(Data(base64Encoded: bundle) ?? Data())
+        _ = try await other.addOffice(id: here, publicKey: nil, name: nil, user: "example")
+
+        let record = conflictRecord
+        let version = try await call("record.get", ["id": .string(record)])["version"] ?? 1
+        _ = try await call(
+            "agreement.update",
+            ["id": .string(record), "version": version, "set": ["summary": "Allied relations, as this desk reads them."]])
+        let theirs = try await other.get(record)
+        _ = try await other.update(
+            record, version: theirs.provenance?.version ?? 1, set: ["summary": "Allied relations, as the Baku desk reads them."],
+            user: "example")
+
+        let reply = try await other.exportBundle(missingFrom: VersionVector())
+        results["sync.import"] = try await call("sync.import", ["bundle": .string(reply.base64EncodedString())])
+        results["office.admit"] = try await call("office.admit", ["office": .string(other.office.id), "name": "Baku desk (example)"])
+        results["conflicts.list"] = try await call("conflicts.list", ["record": .string(record)])
+        results["conflicts.settle"] = try await call(
+            "conflicts.settle", ["record": .string(record), "field": "summary", "keep": "current"])
     }
 
     /// The record the import example adds.
@@ -42,13 +85,15 @@ public enum InterfaceExamples {
             "created_at", "updated_at", "created_office", "updated_office", "created_user", "updated_user", "short_id",
             "uptime_seconds", "requests", "errors", "connections", "connections_refused", "clients_dropped",
             "subscribers", "import", "subscription", "office", "days_waiting", "approval", "at", "seq", "user",
+            "digest", "vector", "bundle", "bytes", "log_bytes", "log_change_sets", "change_sets", "public_key",
+            "added_at", "added_by", "reason", "already_had",
         ]
         func walk(_ value: JSONValue, top: Bool) -> JSONValue {
             switch value {
             case .object(let object):
                 var out: [String: JSONValue] = [:]
                 for (key, inner) in object {
-                    if varying.contains(key) || (top && key == "id" && method.hasSuffix(".add") && method != "provision_type.add" && method != "office.add") {
+                    if varying.contains(key) || (top && key == "id" && method.hasSuffix(".add") && method != "provision_type.add" && method != "office.add") || (top && key == "id" && method == "office.admit") {
                         out[key] = "*"
                     } else {
                         out[key] = walk(inner, top: false)

@@ -70,7 +70,7 @@ public struct RPCError: Error, Sendable, Hashable, CustomStringConvertible {
         "dangling_reference": -32005, "wrong_reference_kind": -32006, "unknown_provision_type": -32007,
         "duplicate_id": -32008, "wrong_kind": -32009, "permission_denied": -32010, "newer_schema": -32011,
         "office_key": -32012, "io_error": -32013, "too_many_connections": -32014, "line_too_long": -32015,
-        "batch_too_large": -32016, "unknown_import": -32017, "database_error": -32020,
+        "batch_too_large": -32016, "unknown_import": -32017, "bundle_refused": -32018, "database_error": -32020,
     ]
 
     /// An application error with its registered code (-32000 for names not registered).

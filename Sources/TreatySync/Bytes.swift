@@ -60,10 +60,19 @@ struct ByteReader {
 
 extension Data {
     /// Lowercase hex.
-    var hex: String { map { String(format: "%02x", $0) }.joined() }
+    package var hex: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(count * 2)
+        for byte in self {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
 
     /// Bytes from lowercase or uppercase hex; nil if the text is not hex of whole bytes.
-    init?(hex: String) {
+    package init?(hex: String) {
         let utf8 = Array(hex.utf8)
         guard utf8.count % 2 == 0 else { return nil }
         var bytes = [UInt8]()

@@ -55,6 +55,8 @@ struct ClockEntry: Equatable {
     let origin: Int64
     let seq: Int64
     let clock: Int64
+    /// True when this is the row's entry (column `''`): the create that made it.
+    var isRowEntry = false
 
     static func set(_ db: Database, table: String, id: String, column: String, _ entry: ClockEntry) throws {
         try db.cachedStatement(
@@ -66,8 +68,8 @@ struct ClockEntry: Equatable {
     static func get(_ db: Database, table: String, id: String, column: String) throws -> ClockEntry? {
         let row = try Row.fetchOne(
             db.cachedStatement(
-                sql: "SELECT origin, seq, clock FROM sync_clock WHERE tbl = ? AND pk = ? AND col IN (?, '') ORDER BY col DESC LIMIT 1"
+                sql: "SELECT origin, seq, clock, col FROM sync_clock WHERE tbl = ? AND pk = ? AND col IN (?, '') ORDER BY col DESC LIMIT 1"
             ), arguments: [table, id, column])
-        return row.map { ClockEntry(origin: $0[0], seq: $0[1], clock: $0[2]) }
+        return row.map { ClockEntry(origin: $0[0], seq: $0[1], clock: $0[2], isRowEntry: ($0[3] as String).isEmpty) }
     }
 }

@@ -77,7 +77,7 @@ struct Merge {
         while progress {
             progress = false
             let rows = try Row.fetchAll(
-                db, sql: "SELECT origin, seq, envelope FROM sync_log WHERE applied = 0 ORDER BY clock, origin, seq")
+                db.cachedStatement(sql: "SELECT origin, seq, envelope FROM sync_log WHERE applied = 0 ORDER BY clock, origin, seq"))
             for row in rows {
                 let envelope = try ChangeSetEnvelope(trusted: row["envelope"])
                 if let reason = try blocker(envelope, vector: vector) {
@@ -130,7 +130,8 @@ struct Merge {
 
     private mutating func office(_ n: Int64) throws -> String {
         if let office = origins[n] { return office }
-        let office = try String.fetchOne(db, sql: "SELECT office FROM sync_origin WHERE n = ?", arguments: [n]) ?? ""
+        let office =
+            try String.fetchOne(db.cachedStatement(sql: "SELECT office FROM sync_origin WHERE n = ?"), arguments: [n]) ?? ""
         origins[n] = office
         return office
     }
@@ -167,7 +168,10 @@ struct Merge {
                     .execute(arguments: [id, kind.rawValue])
             } else {
                 for (index, value) in row.new.sorted(by: { $0.key < $1.key }) where index > 0 {
-                    try merge(kind: kind, id: id, column: columns[index], value: value, envelope: envelope, writer: writer)
+                    // A field a concurrent create left empty was not written: it loses to any value, silently.
+                    let absent = row.operation == .insert && value.isNull
+                    let stamp = absent ? ClockEntry(origin: writer.origin, seq: writer.seq, clock: 0) : writer
+                    try merge(kind: kind, id: id, column: columns[index], value: value, envelope: envelope, writer: stamp)
                 }
             }
             guard let after = try RecordRows.fetch(db, kind: kind, id: id), after != before else { continue }
@@ -195,7 +199,14 @@ struct Merge {
             try update.execute(arguments: [value, id])
             return
         }
-        let current = try ClockEntry.get(db, table: table, id: id, column: column)
+        var current = try ClockEntry.get(db, table: table, id: id, column: column)
+        let old =
+            try DatabaseValue.fetchOne(
+                db.cachedStatement(sql: "SELECT \"\(column)\" FROM \"\(table)\" WHERE id = ?"), arguments: [id]) ?? .null
+        if let entry = current, entry.isRowEntry, old.isNull {
+            // Left empty by the create that made the row: not a write, it loses to any value, silently.
+            current = ClockEntry(origin: entry.origin, seq: entry.seq, clock: 0)
+        }
         let currentOffice = try current.map { try office($0.origin) } ?? ""
         let sawCurrent = current.map { Int64(envelope.dependencies[currentOffice]) >= $0.seq } ?? true
         let wins =
@@ -214,14 +225,12 @@ struct Merge {
             }
         }
         if wins {
-            if !sawCurrent, keepsConflicts, let current {
-                let old = try DatabaseValue.fetchOne(
-                    db, sql: "SELECT \"\(column)\" FROM \"\(table)\" WHERE id = ?", arguments: [id]) ?? .null
+            if !sawCurrent, keepsConflicts, let current, current.clock != 0 {
                 try keepConflict(table, id, column, office: currentOffice, seq: current.seq, clock: current.clock, value: old)
             }
             try update.execute(arguments: [value, id])
             try ClockEntry.set(db, table: table, id: id, column: column, writer)
-        } else if keepsConflicts {
+        } else if keepsConflicts, writer.clock != 0 {
             try keepConflict(table, id, column, office: envelope.origin, seq: writer.seq, clock: writer.clock, value: value)
         }
     }

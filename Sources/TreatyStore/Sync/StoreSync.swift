@@ -161,7 +161,7 @@ extension TreatyStore {
                 hash.update(data: Data((line + "\n").utf8))
             }
         }
-        return hash.finalize().map { String(format: "%02x", $0) }.joined()
+        return Data(hash.finalize()).hex
     }
 
     // MARK: Change sets in and out
@@ -202,7 +202,8 @@ extension TreatyStore {
     static func resolveOffice(_ db: Database, _ text: String) throws -> String {
         let ids = try String.fetchAll(db, sql: "SELECT id FROM office")
         let lower = text.lowercased()
-        if ids.contains(lower) { return lower }
+        // A full id names an office even before it is admitted here.
+        if ids.contains(lower) || (lower.count == 64 && lower.allSatisfy(\.isHexDigit)) { return lower }
         let byPrefix = lower.count >= 6 ? ids.filter { $0.hasPrefix(lower) } : []
         let byName = try String.fetchAll(db, sql: "SELECT id FROM office WHERE name = ? COLLATE NOCASE", arguments: [text])
         let matches = Set(byPrefix + byName)

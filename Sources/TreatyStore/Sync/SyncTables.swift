@@ -68,18 +68,18 @@ enum SyncTables {
     static func vector(_ db: Database) throws -> VersionVector {
         var vector = VersionVector()
         let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT o.office, MAX(l.seq) AS seq FROM sync_log l JOIN sync_origin o ON o.n = l.origin
-                WHERE l.applied = 1 GROUP BY l.origin
-                """)
+            db.cachedStatement(
+                sql: """
+                    SELECT o.office, MAX(l.seq) AS seq FROM sync_log l JOIN sync_origin o ON o.n = l.origin
+                    WHERE l.applied = 1 GROUP BY l.origin
+                    """))
         for row in rows { vector[row["office"] as String] = UInt64(row["seq"] as Int64) }
         return vector
     }
 
     /// The last clock stamp this office made or saw.
     static func lastClock(_ db: Database) throws -> UInt64 {
-        try String.fetchOne(db, sql: "SELECT value FROM treaty_meta WHERE key = 'hlc'").flatMap { UInt64($0) } ?? 0
+        try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM treaty_meta WHERE key = 'hlc'")).flatMap { UInt64($0) } ?? 0
     }
 
     static func setLastClock(_ db: Database, _ stamp: UInt64) throws {

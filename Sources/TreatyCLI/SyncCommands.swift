@@ -1,0 +1,307 @@
+import ArgumentParser
+import Foundation
+import TreatyClient
+import TreatyModel
+
+/// `treaty identity`: this office's id and key, to give to the offices that pair with it.
+struct IdentityCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "identity", abstract: "This office's id and public key: what other offices need to admit it.")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        try await global.withClient { client in
+            let identity = try await client.call("identity")
+            if global.json { return global.print(json: identity) }
+            print("office      \(identity["office"]?.stringValue ?? "")")
+            print("public key  \(identity["public_key"]?.stringValue ?? "")")
+            if let name = identity["name"]?.stringValue { print("name        \(name)") }
+        }
+    }
+}
+
+/// `treaty office`: the offices table, which says whose change sets this office applies.
+struct OfficeGroup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "office", abstract: "The offices that sync with this one (synced: every office sees who was added).",
+        subcommands: [
+            OfficeAdd.self, OfficeList.self, ShowRecord<OfficeKind>.self, EditRecord<OfficeKind>.self,
+            RemoveRecord<OfficeKind>.self,
+        ])
+}
+
+struct OfficeAdd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add", abstract: "Admit an office: its change sets are applied from now on (held ones at once).",
+        discussion: """
+            OFFICE is the id `treaty identity` prints at that office. The public key may be left out once a bundle \
+            from that office has been imported here (its change sets carry the key, and the id is the key's hash).
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The office id (64 hex characters).") var office: String
+    @Option(help: "What people call it.") var name: String?
+    @Option(name: .customLong("public-key"), help: "Its public key (base64), as `treaty identity` prints it.") var publicKey: String?
+
+    func run() async throws {
+        try await global.withClient { client in
+            var params: [String: JSONValue] = ["office": .string(office)]
+            if let name { params["name"] = .string(name) }
+            if let publicKey { params["public_key"] = .string(publicKey) }
+            let record = try await client.call("office.admit", params)
+            if global.json { return global.print(json: record) }
+            let status = try await client.call("sync.status")
+            let held = status["held"]?.arrayValue?.count ?? 0
+            print("admitted office \(office.prefix(12))\(name.map { " (\($0))" } ?? "")"
+                + (held > 0 ? "; \(held) change sets still held back (treaty sync status)" : ""))
+        }
+    }
+}
+
+struct OfficeList: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "The offices table: who added each, what this office holds from it, what is held back.")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        try await global.withClient { client in
+            let result = try await client.call("sync.offices")
+            if global.json { return global.print(json: result) }
+            var table = Table("OFFICE", "NAME", "ADDED BY", "ADDED", "HOLDS", "HELD")
+            for office in result["offices"]?.arrayValue ?? [] {
+                table.add([
+                    String(office["office"]?.stringValue?.prefix(12) ?? ""),
+                    (office["name"]?.stringValue ?? "") + (office["self"] == true ? " (this office)" : "")
+                        + (office["removed"] == true ? " (removed)" : ""),
+                    office["added_by"]?.stringValue ?? "", String(office["added_at"]?.stringValue?.prefix(10) ?? ""),
+                    String(office["holds"]?.intValue ?? 0), String(office["held"]?.intValue ?? 0),
+                ])
+            }
+            print(table.render())
+        }
+    }
+}
+
+/// `treaty sync`: bundles for offices without a network, and the state of sync.
+struct SyncGroup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync", abstract: "Exchange change sets with other offices as bundle files; see what this office holds.",
+        subcommands: [SyncExport.self, SyncImport.self, SyncStatusCommand.self])
+}
+
+struct SyncExport: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Write a bundle of the change sets another office lacks.",
+        discussion: """
+            --for OFFICE sends what that office is not known to hold (judged by the latest change set of it here); \
+            --since VECTOR sends what a holder of VECTOR lacks (its `treaty sync status` prints its vector). With \
+            neither, the bundle holds every change set.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "The bundle file to write.") var out: String
+    @Option(name: .customLong("for"), help: "An office id, id prefix or name.") var office: String?
+    @Option(help: "A version vector: OFFICE:SEQ,OFFICE:SEQ.") var since: String?
+
+    func validate() throws {
+        if office != nil, since != nil { throw ValidationError("give --for or --since, not both") }
+    }
+
+    func run() async throws {
+        try await global.withClient { client in
+            var params: [String: JSONValue] = [:]
+            if let office { params["for"] = .string(office) }
+            if let since { params["since"] = .string(since) }
+            let result = try await client.call("sync.export", params)
+            guard let bundle = result["bundle"]?.stringValue.flatMap({ Data(base64Encoded: $0) }) else {
+                throw CLIFailure("the daemon sent no bundle")
+            }
+            // Written beside the target and renamed into place: a reader never sees half a bundle.
+            let partial = out + ".partial"
+            guard FileManager.default.createFile(atPath: partial, contents: bundle) else {
+                throw CLIFailure("cannot write \(partial)")
+            }
+            do {
+                if FileManager.default.fileExists(atPath: out) { try FileManager.default.removeItem(atPath: out) }
+                try FileManager.default.moveItem(atPath: partial, toPath: out)
+            } catch {
+                throw CLIFailure("cannot write \(out): \(error.localizedDescription)")
+            }
+            if global.json {
+                var summary = result.objectValue ?? [:]
+                summary["bundle"] = .string(out)
+                return global.print(json: .object(summary))
+            }
+            print("wrote \(out): \(result["change_sets"]?.intValue ?? 0) change sets, \(bundle.count) bytes")
+        }
+    }
+}
+
+struct SyncImport: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import", abstract: "Check a bundle whole, then apply it; a bad bundle changes nothing.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The bundle file.") var file: String
+
+    func run() async throws {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw CLIFailure("cannot read \(file)", code: 1)
+        }
+        try await global.withClient { client in
+            let summary = try await client.call("sync.import", ["bundle": .string(data.base64EncodedString())])
+            if global.json { return global.print(json: summary) }
+            let held = summary["held"]?.arrayValue ?? []
+            print(
+                "applied \(summary["applied"]?.intValue ?? 0), already had \(summary["already_had"]?.intValue ?? 0), "
+                    + "held back \(held.count), conflicts \(summary["conflicts"]?.intValue ?? 0)")
+            for entry in held.prefix(10) {
+                print("  held: \(entry["office"]?.stringValue?.prefix(12) ?? "") #\(entry["seq"]?.intValue ?? 0): \(entry["reason"]?.stringValue ?? "")")
+            }
+            if held.count > 10 { print("  ... and \(held.count - 10) more (treaty sync status)") }
+        }
+    }
+}
+
+struct SyncStatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Version vector, what is held back and why, log size, conflicts and content digest.")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        try await global.withClient { client in
+            let status = try await client.call("sync.status")
+            if global.json { return global.print(json: status) }
+            let names = try await officeNames(client)
+            print("office   \(status["office"]?.stringValue ?? "")")
+            print("digest   \(status["digest"]?.stringValue ?? "")")
+            let vector = (status["vector"]?.objectValue ?? [:]).sorted { $0.key < $1.key }
+            print("holds    " + (vector.isEmpty ? "nothing" : vector.map { "\($0.key.prefix(12)):\($0.value.intValue ?? 0)" }.joined(separator: ",")))
+            for (office, seq) in vector {
+                print("  \(office.prefix(12))  \(names[office] ?? "")  up to \(seq.intValue ?? 0)")
+            }
+            print("log      \(status["log_change_sets"]?.intValue ?? 0) change sets, \(status["log_bytes"]?.intValue ?? 0) bytes")
+            print("conflicts \(status["conflicts"]?.intValue ?? 0)")
+            let held = status["held"]?.arrayValue ?? []
+            print("held back \(held.count)")
+            for entry in held {
+                print("  \(entry["office"]?.stringValue?.prefix(12) ?? "") #\(entry["seq"]?.intValue ?? 0): \(entry["reason"]?.stringValue ?? "")")
+            }
+        }
+    }
+}
+
+func officeNames(_ client: TreatyClient) async throws -> [String: String] {
+    var names: [String: String] = [:]
+    for office in try await client.call("sync.offices")["offices"]?.arrayValue ?? [] {
+        if let id = office["office"]?.stringValue { names[id] = office["name"]?.stringValue ?? "" }
+    }
+    return names
+}
+
+/// `treaty conflicts`: fields two offices wrote concurrently.
+struct ConflictsGroup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conflicts", abstract: "Fields two offices wrote without seeing each other's edit: list, show, settle.",
+        subcommands: [ConflictsList.self, ConflictsShow.self, ConflictsSettle.self])
+}
+
+struct ConflictsList: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "Every field in conflict.")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        try await global.withClient { client in
+            let result = try await client.call("conflicts.list")
+            if global.json { return global.print(json: result) }
+            let conflicts = result["conflicts"]?.arrayValue ?? []
+            guard !conflicts.isEmpty else { return print("no conflicts") }
+            var table = Table("RECORD", "KIND", "FIELD", "SHOWN", "LOST")
+            for conflict in conflicts {
+                let id = conflict["record"] ?? .null
+                let record = try await client.call("record.get", ["id": id])
+                table.add([
+                    record["short_id"]?.stringValue ?? id.stringValue ?? "", conflict["kind"]?.stringValue ?? "",
+                    conflict["field"]?.stringValue ?? "", display(conflict["current"]?["value"]),
+                    String(conflict["losers"]?.arrayValue?.count ?? 0),
+                ])
+            }
+            print(table.render())
+        }
+    }
+}
+
+struct ConflictsShow: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "A record's conflicts: the value shown and each value that lost, with who, where and when.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The record (short id or prefix).") var record: String
+
+    func run() async throws {
+        try await global.withClient { client in
+            let result = try await client.call("conflicts.list", ["record": .string(record)])
+            if global.json { return global.print(json: result) }
+            let conflicts = result["conflicts"]?.arrayValue ?? []
+            guard !conflicts.isEmpty else { return print("no conflicts on \(record)") }
+            let names = try await officeNames(client)
+            func line(_ value: JSONValue?) -> String {
+                let office = value?["office"]?.stringValue ?? ""
+                let name = names[office].map { $0.isEmpty ? "" : " (\($0))" } ?? ""
+                return "\(display(value?["value"]))  by \(value?["user"]?.stringValue ?? "?") at office "
+                    + "\(office.prefix(12))\(name), \(value?["at"]?.stringValue ?? "")"
+            }
+            for conflict in conflicts {
+                print("\(conflict["kind"]?.stringValue ?? "") \(record) \(conflict["field"]?.stringValue ?? ""):")
+                print("  shown: \(line(conflict["current"]))")
+                for loser in conflict["losers"]?.arrayValue ?? [] { print("  lost:  \(line(loser))") }
+            }
+        }
+    }
+}
+
+struct ConflictsSettle: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "settle", abstract: "Settle a field's conflict; the settlement syncs to every office.",
+        discussion: "--keep current keeps the value shown; --keep OFFICE keeps the value that office wrote; --value writes a new one.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The record (short id or prefix).") var record: String
+    @Argument(help: "The field.") var field: String
+    @Option(help: "current, or the id prefix of the office whose value to keep.") var keep: String?
+    @Option(help: "A new value.") var value: String?
+
+    func validate() throws {
+        if (keep == nil) == (value == nil) { throw ValidationError("give --keep or --value") }
+    }
+
+    func run() async throws {
+        try await global.withClient { client in
+            var params: [String: JSONValue] = ["record": .string(record), "field": .string(field)]
+            if let keep { params["keep"] = .string(keep) }
+            if let value {
+                let current = try await client.call("record.get", ["id": .string(record)])
+                guard let kind = current["type"]?.stringValue.flatMap(RecordKind.init(rawValue:)) else {
+                    throw CLIFailure("cannot tell the kind of \(record)")
+                }
+                let parsed = try await FieldAssignments.parse(["\(field)=\(value)"], kind: kind, client: client)
+                params["value"] = parsed[field] ?? .null
+            }
+            let settled = try await client.call("conflicts.settle", params)
+            if global.json { return global.print(json: settled) }
+            print("settled \(field) of \(settled["short_id"]?.stringValue ?? record): \(display(settled[field]))")
+        }
+    }
+}
+
+private func display(_ value: JSONValue?) -> String {
+    switch value {
+    case .string(let text)?: return text
+    case nil, .null?: return "(empty)"
+    case let other?: return JSONCodec.string(other)
+    }
+}
