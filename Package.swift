@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
     ],
     targets: [
         // C shims: the system SQLite with the session extension declared, and zlib.
@@ -40,11 +42,25 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Sync over the network: office certificates, the peer protocol, mutual-TLS listener and dialer.
+        .target(
+            name: "TreatyPeer",
+            dependencies: [
+                "TreatySync", "TreatyStore", "TreatyModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The daemon as a library: configuration, RPC methods, the Unix-socket server.
         .target(
             name: "TreatyDaemon",
             dependencies: [
-                "TreatyModel", "TreatyProtocol", "TreatyStore", "TreatySync",
+                "TreatyModel", "TreatyProtocol", "TreatyStore", "TreatySync", "TreatyPeer",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -78,6 +94,7 @@ let package = Package(
 
         .testTarget(name: "TreatyModelTests", dependencies: ["TreatyModel"]),
         .testTarget(name: "TreatySyncTests", dependencies: ["TreatySync"]),
+        .testTarget(name: "TreatyPeerTests", dependencies: ["TreatyPeer", "TreatyStore", "TreatySync", "TreatyModel"]),
         .testTarget(name: "TreatyStoreTests", dependencies: ["TreatyStore", "TreatySync", "TreatyModel"]),
         .testTarget(name: "TreatyProtocolTests", dependencies: ["TreatyProtocol", "TreatyModel"]),
         .testTarget(
@@ -91,6 +108,6 @@ let package = Package(
 
 // Async functions that are not isolated run on their caller's executor: a connection's work stays on its
 // event loop instead of hopping to the global pool and back.
-for target in package.targets where ["TreatyDaemon", "TreatyStore", "TreatyClient"].contains(target.name) {
+for target in package.targets where ["TreatyDaemon", "TreatyStore", "TreatyClient", "TreatyPeer"].contains(target.name) {
     target.swiftSettings = (target.swiftSettings ?? []) + [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]
 }

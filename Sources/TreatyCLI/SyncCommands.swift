@@ -16,6 +16,7 @@ struct IdentityCommand: AsyncParsableCommand {
             if global.json { return global.print(json: identity) }
             print("office      \(identity["office"]?.stringValue ?? "")")
             print("public key  \(identity["public_key"]?.stringValue ?? "")")
+            if let listen = identity["listen"]?.stringValue { print("listening   \(listen)") }
             if let name = identity["name"]?.stringValue { print("name        \(name)") }
         }
     }
@@ -88,7 +89,7 @@ struct OfficeList: AsyncParsableCommand {
 struct SyncGroup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync", abstract: "Exchange change sets with other offices as bundle files; see what this office holds.",
-        subcommands: [SyncExport.self, SyncImport.self, SyncStatusCommand.self])
+        subcommands: [SyncNow.self, SyncExport.self, SyncImport.self, SyncStatusCommand.self])
 }
 
 struct SyncExport: AsyncParsableCommand {

@@ -14,7 +14,7 @@ public struct TreatyCommand: AsyncParsableCommand {
             """,
         subcommands: [
             StatusCommand.self, SearchCommand.self, ImportCommand.self, ExportCommand.self, WatchCommand.self, GapsCommand.self,
-            ChangesCommand.self, GraphCommand.self, IdentityCommand.self, OfficeGroup.self, SyncGroup.self,
+            ChangesCommand.self, GraphCommand.self, IdentityCommand.self, OfficeGroup.self, PeerGroup.self, SyncGroup.self,
             ConflictsGroup.self,
             RecordGroup<AgreementKind>.self, RecordGroup<ActorKind>.self, RecordGroup<PersonKind>.self,
             RecordGroup<MembershipKind>.self, RecordGroup<StatementKind>.self, RecordGroup<EventKind>.self,

@@ -5,8 +5,10 @@ import NIOPosix
 import ServiceLifecycle
 import Synchronization
 import TreatyModel
+import TreatyPeer
 import TreatyProtocol
 import TreatyStore
+import TreatySync
 import UnixSignals
 
 /// treatyd as a service: opens the store, serves the socket, tells systemd how it is doing, and on a
@@ -31,13 +33,14 @@ public final class Daemon: Service, Sendable {
 
     /// Every method, built over a store (examples name seed records).
     static func methods(
-        store: TreatyStore, statistics: ServerStatistics, staging: ImportStaging,
+        store: TreatyStore, statistics: ServerStatistics, staging: ImportStaging, peers: PeerService,
         document: @escaping @Sendable () -> JSONValue
     ) -> [RPCMethod] {
         let examples = ExampleIDs()
         return RecordMethods.all(store, examples: examples) + QueryMethods.all(store, examples: examples)
             + AnalystMethods.all(store, examples: examples)
-            + TransferMethods.all(store, staging: staging) + SyncMethods.all(store, examples: examples)
+            + TransferMethods.all(store, staging: staging) + SyncMethods.all(store, peers: peers, examples: examples)
+            + PeerMethods.all(store, peers: peers)
             + SystemMethods.all(store, statistics: statistics, document: document, examples: examples)
     }
 
@@ -50,7 +53,10 @@ public final class Daemon: Service, Sendable {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = try TreatyStore.open(path: directory + "/treaty.sqlite")
         defer { try? store.close() }
-        return methods(store: store, statistics: ServerStatistics(), staging: ImportStaging(directory: directory)) { .null }
+        let peers = try Self.peerService(store: store, configuration: nil, logger: Logger(label: "treatyd"))
+        return methods(
+            store: store, statistics: ServerStatistics(), staging: ImportStaging(directory: directory), peers: peers
+        ) { .null }
     }
 
     public func run() async throws {
@@ -64,12 +70,14 @@ public final class Daemon: Service, Sendable {
         let statistics = ServerStatistics()
         let staging = ImportStaging(directory: config.stateDirectory)
         let document = Self.loadDocument(logger: logger)
-        let methods = Self.methods(store: store, statistics: statistics, staging: staging) { document }
+        let peers = try Self.peerService(store: store, configuration: config, logger: logger)
+        let methods = Self.methods(store: store, statistics: statistics, staging: staging, peers: peers) { document }
         let settings = LiveSettings(config)
         let dispatcher = Dispatcher(methods: methods, settings: settings, statistics: statistics, logger: logger)
         let server = try await RPCServer.start(
             group: MultiThreadedEventLoopGroup.singleton, settings: settings, dispatcher: dispatcher,
             statistics: statistics, staging: staging, logger: logger, environment: environment)
+        try await peers.start(listen: config.listen)
         // The SIGHUP handler must exist before READY=1: a SIGHUP before it would end the process.
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         let status = "STATUS=serving on \(server.path)"
@@ -93,11 +101,23 @@ public final class Daemon: Service, Sendable {
         notifier.notify("STOPPING=1\nSTATUS=stopping")
         logger.info("stopping: finishing calls in flight")
         await server.stop()
+        await peers.stop()
         await dispatcher.drain(timeout: .seconds(30))
         watchdog?.cancel()
         reloader.cancel()
         try store.close()
         logger.info("stopped; database closed")
+    }
+
+    /// The peer service: its certificate is made from the office key at each start (renewing it is restarting;
+    /// the office id, the hash of the key, stays).
+    static func peerService(store: TreatyStore, configuration: DaemonConfiguration?, logger: Logger) throws -> PeerService {
+        let key = store.office.privateKey.rawRepresentation
+        let office = store.office.id
+        let certificate = try LargeStack.run { try OfficeCertificate(rawKey: key, officeID: office) }
+        return try PeerService(
+            store: store, certificate: certificate, logger: logger,
+            pollInterval: .seconds(configuration?.peerPollSeconds ?? 30))
     }
 
     /// Applies the configuration read anew; a broken one is logged and the old one stays in force.

@@ -16,6 +16,10 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var readerGroup = "treaty"
     /// A name for a new office.
     public var officeName: String?
+    /// HOST:PORT of the mutual-TLS listener for peer offices; none when nil (this office still dials its peers).
+    public var listen: String?
+    /// How often a connected peer is asked for what it has (a safety net: changes are pushed as they commit).
+    public var peerPollSeconds = 30
     public var limits = Limits()
 
     public struct Limits: Sendable, Equatable {
@@ -54,7 +58,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
 
     /// Builds the configuration: defaults, then the file (when given), then the flags.
     public static func load(
-        file: String?, stateDirectory: String?, socket: String?, environment: [String: String]
+        file: String?, stateDirectory: String?, socket: String?, listen: String? = nil, environment: [String: String]
     ) throws(ConfigurationError) -> DaemonConfiguration {
         var config = DaemonConfiguration(
             stateDirectory: defaultStateDirectory(environment: environment),
@@ -62,7 +66,17 @@ public struct DaemonConfiguration: Sendable, Equatable {
         if let file { try config.apply(file: file) }
         if let stateDirectory { config.stateDirectory = stateDirectory }
         if let socket { config.socketPath = socket }
+        if let listen { config.listen = listen }
+        if let address = config.listen, !Self.isAddress(address) {
+            throw .invalid(file ?? "--listen", "listen must be HOST:PORT, such as 0.0.0.0:7420, not \"\(address)\"")
+        }
         return config
+    }
+
+    /// HOST:PORT with a port number.
+    static func isAddress(_ text: String) -> Bool {
+        guard let colon = text.lastIndex(of: ":"), colon > text.startIndex else { return false }
+        return Int(text[text.index(after: colon)...]).map { (0...65535).contains($0) } ?? false
     }
 
     /// Applies the keys of a JSON configuration file.
@@ -94,6 +108,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
             case "writer_group": writerGroup = try text(key)
             case "reader_group": readerGroup = try text(key)
             case "office_name": officeName = try text(key)
+            case "listen": listen = try text(key)
+            case "peer_poll_seconds": peerPollSeconds = try positive(key)
             case "max_line_bytes": limits.maxLineBytes = try positive(key)
             case "max_batch": limits.maxBatch = try positive(key)
             case "max_connections": limits.maxConnections = try positive(key)
@@ -103,7 +119,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
                 throw .invalid(
                     path,
                     "unknown key \"\(key)\"; known: state_directory, socket, writer_group, reader_group, office_name, "
-                        + "max_line_bytes, max_batch, max_connections, max_connections_per_user, max_queued_bytes")
+                        + "listen, peer_poll_seconds, max_line_bytes, max_batch, max_connections, max_connections_per_user, max_queued_bytes")
             }
         }
     }

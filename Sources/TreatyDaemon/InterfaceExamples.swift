@@ -17,7 +17,7 @@ public enum InterfaceExamples {
             if name.hasPrefix("import.") { return 4 }
             if name.hasSuffix(".add") || name == "prediction.resolve" { return 1 }
             if name.hasSuffix(".update") { return 2 }
-            if name.hasSuffix(".delete") { return 3 }
+            if name.hasSuffix(".delete") || name.hasSuffix(".remove") { return 3 }
             return 0
         }
         let ordered = methods.filter { !$0.name.hasPrefix("import.") && !syncFlow.contains($0.name) }.sorted { (phase($0.name), $0.name) < (phase($1.name), $1.name) }

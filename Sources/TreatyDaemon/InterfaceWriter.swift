@@ -13,7 +13,11 @@ public enum InterfaceWriter {
         defer { try? store.close() }
         _ = try await store.importJSONLines(from: seed, user: "seed")
         let statistics = ServerStatistics()
-        let methods = Daemon.methods(store: store, statistics: statistics, staging: ImportStaging(directory: directory)) { .null }
+        let peers = try Daemon.peerService(store: store, configuration: nil, logger: Logger(label: "interface"))
+        defer { Task { await peers.stop() } }
+        let methods = Daemon.methods(
+            store: store, statistics: statistics, staging: ImportStaging(directory: directory), peers: peers
+        ) { .null }
         let dispatcher = Dispatcher(
             methods: methods, settings: LiveSettings(DaemonConfiguration(stateDirectory: directory, socketPath: "")),
             statistics: statistics, logger: Logger(label: "interface"))

@@ -25,6 +25,11 @@ public final class LiveSettings: Sendable {
                 kept.append("socket")
                 next.socketPath = old.socketPath
             }
+            if next.listen != old.listen || next.peerPollSeconds != old.peerPollSeconds {
+                kept.append("listen")
+                next.listen = old.listen
+                next.peerPollSeconds = old.peerPollSeconds
+            }
             if next.limits.maxConnections != old.limits.maxConnections
                 || next.limits.maxConnectionsPerUser != old.limits.maxConnectionsPerUser
             {

@@ -169,8 +169,9 @@ public final class TreatyStore: Sendable {
         }
     }
 
-    /// Runs remote change sets' merge in one transaction: no capture, they are not this office's changes.
-    func mergeWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+    /// A write in one transaction that is not this office's change, so no capture: merging remote change sets,
+    /// and local bookkeeping that does not sync (peers).
+    func writeUncaptured<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         do {
             return try await pool.write(body)
         } catch {

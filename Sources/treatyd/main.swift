@@ -24,6 +24,9 @@ struct TreatyDaemonCommand: AsyncParsableCommand {
     @Option(help: "Path of the Unix socket to serve.")
     var socket: String?
 
+    @Option(help: .init("Listen for peer offices (mutual TLS) on HOST:PORT, such as 0.0.0.0:7420.", valueName: "HOST:PORT"))
+    var listen: String?
+
     @Option(help: "A JSON configuration file (see examples/treatyd.json).")
     var config: String?
 
@@ -49,13 +52,14 @@ struct TreatyDaemonCommand: AsyncParsableCommand {
         let configuration: DaemonConfiguration
         do {
             configuration = try DaemonConfiguration.load(
-                file: config, stateDirectory: stateDirectory, socket: socket, environment: environment)
+                file: config, stateDirectory: stateDirectory, socket: socket, listen: listen, environment: environment)
         } catch {
             throw ValidationError(error.description)
         }
-        let (file, state, socket) = (config, stateDirectory, socket)
+        let (file, state, socket, listen) = (config, stateDirectory, socket, listen)
         let daemon = Daemon(configuration: configuration, logger: logger, environment: environment) {
-            try DaemonConfiguration.load(file: file, stateDirectory: state, socket: socket, environment: environment)
+            try DaemonConfiguration.load(
+                file: file, stateDirectory: state, socket: socket, listen: listen, environment: environment)
         }
         let group = ServiceGroup(
             configuration: .init(

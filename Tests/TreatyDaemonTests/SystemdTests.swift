@@ -83,15 +83,26 @@ struct SystemdTests {
         #expect(!typo.isEmpty)
     }
 
-    @Test("systemd-analyze security scores treatyd.service at most 1.5", .enabled(if: hasSystemdAnalyze))
-    func security() throws {
+    @Test(
+        "systemd-analyze security scores treatyd.service at most 1.5, with the network drop-in for peers too",
+        .enabled(if: hasSystemdAnalyze), arguments: [false, true])
+    func security(withPeers: Bool) throws {
         let directory = try Self.stagedUnits()
         defer { try? FileManager.default.removeItem(atPath: directory) }
+        if withPeers {
+            // What systemd makes of the unit with systemd/peers.conf as a drop-in: its lines after the unit's.
+            let dropIn = try String(contentsOf: Self.units.appendingPathComponent("peers.conf"), encoding: .utf8)
+            let service = try String(contentsOfFile: directory + "/treatyd.service", encoding: .utf8)
+            try (service + "\n" + dropIn).write(toFile: directory + "/treatyd.service", atomically: true, encoding: .utf8)
+            let (status, verify) = try Self.run(["systemd-analyze", "verify", directory + "/treatyd.service"])
+            #expect(status == 0, "\(verify)")
+        }
         let (_, output) = try Self.run(["systemd-analyze", "security", "--offline=yes", directory + "/treatyd.service"])
         let line = try #require(output.split(separator: "\n").first { $0.contains("Overall exposure level") })
         let score = try #require(
             line.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .punctuationCharacters.subtracting(["."]))) }.first)
         #expect(score <= 1.5, "\(line)")
+        if withPeers { #expect(output.contains("AF_(INET|INET6)")) }
     }
 
     @Test(

@@ -1,5 +1,6 @@
 import Foundation
 import TreatyModel
+import TreatyPeer
 import TreatyProtocol
 import TreatyStore
 import TreatySync
@@ -42,19 +43,23 @@ enum SyncMethods {
         ],
     ]
 
-    static func all(_ store: TreatyStore, examples: ExampleIDs) -> [RPCMethod] {
+    static func all(_ store: TreatyStore, peers: PeerService, examples: ExampleIDs) -> [RPCMethod] {
         [
             RPCMethod(
                 "identity", "This office: its id (give it to the offices that pair with this one), public key and name.",
                 result: [
-                    "type": "object", "required": ["office", "public_key", "name"], "additionalProperties": false,
-                    "properties": ["office": officeID, "public_key": ["type": "string"], "name": ["type": ["string", "null"]]],
+                    "type": "object", "required": ["office", "public_key", "name", "listen"], "additionalProperties": false,
+                    "properties": [
+                        "office": officeID, "public_key": ["type": "string"], "name": ["type": ["string", "null"]],
+                        "listen": ["type": ["string", "null"], "description": "HOST:PORT peers connect to, if listening."],
+                    ],
                 ]
             ) { call throws(RPCError) in
                 let me = try await call.store { try await store.get(store.office.id, kind: .office) }
                 return [
                     "office": .string(store.office.id), "public_key": .string(store.office.publicKeyBase64),
                     "name": me.fields["name"] ?? .null,
+                    "listen": await peers.listeningAddress.map { .string($0) } ?? .null,
                 ]
             },
             RPCMethod(

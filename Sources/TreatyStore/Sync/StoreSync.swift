@@ -21,6 +21,13 @@ public struct OfficeEntry: Sendable, Equatable {
     public let held: Int
 }
 
+/// Where a page of change sets ended: its (clock, local origin number, sequence).
+public struct ChangeSetCursor: Sendable, Hashable {
+    let clock: Int64
+    let origin: Int64
+    let seq: Int64
+}
+
 /// What `treaty sync status` shows.
 public struct SyncStatus: Sendable, Equatable {
     public let office: String
@@ -168,15 +175,58 @@ extension TreatyStore {
 
     /// Change sets held here (applied or held back) that a holder of `vector` lacks, in causal order.
     public func changeSets(missingFrom vector: VersionVector) async throws(StoreError) -> [ChangeSetEnvelope] {
+        var result: [ChangeSetEnvelope] = []
+        var cursor: ChangeSetCursor?
+        repeat {
+            let page = try await changeSets(missingFrom: vector, after: cursor, limit: 1000)
+            result += page.envelopes
+            cursor = page.next
+        } while cursor != nil
+        return result
+    }
+
+    /// One page of ``changeSets(missingFrom:)``: at most `limit` change sets after `cursor`, and the cursor of the
+    /// next page (nil at the end). A sender reads page by page, so its memory does not grow with how far behind
+    /// the receiver is.
+    public func changeSets(missingFrom vector: VersionVector, after cursor: ChangeSetCursor?, limit: Int)
+        async throws(StoreError) -> (envelopes: [ChangeSetEnvelope], next: ChangeSetCursor?)
+    {
         try await read { db in
-            var result: [ChangeSetEnvelope] = []
-            for origin in try Row.fetchAll(db, sql: "SELECT n, office FROM sync_origin") {
-                let bytes = try Data.fetchAll(
-                    db, sql: "SELECT envelope FROM sync_log WHERE origin = ? AND seq > ? ORDER BY seq",
-                    arguments: [origin["n"] as Int64, Int64(vector[origin["office"] as String])])
-                for data in bytes { result.append(try ChangeSetEnvelope(trusted: data)) }
+            // Causal order: a change set's clock is greater than those of everything it depends on.
+            var arguments: [DatabaseValue] = []
+            var floors = "SELECT NULL AS office, 0 AS seq WHERE 0"
+            for (office, seq) in vector.entries {
+                floors += " UNION ALL SELECT ?, ?"
+                arguments += [office.databaseValue, Int64(seq).databaseValue]
             }
-            return result.sorted { ($0.clock, $0.origin, $0.seq) < ($1.clock, $1.origin, $1.seq) }
+            // Without a cursor, start at the oldest change set the holder lacks (each origin's clocks grow with its
+            // sequence numbers): a peer that lacks only the last few costs a few rows, not a scan of the log.
+            var start = cursor
+            if start == nil {
+                var oldest: Int64?
+                for origin in try Row.fetchAll(db, sql: "SELECT n, office FROM sync_origin") {
+                    let clock = try Int64.fetchOne(
+                        db.cachedStatement(sql: "SELECT clock FROM sync_log WHERE origin = ? AND seq > ? ORDER BY seq LIMIT 1"),
+                        arguments: [origin["n"] as Int64, Int64(vector[origin["office"] as String])])
+                    if let clock { oldest = min(oldest ?? clock, clock) }
+                }
+                guard let oldest else { return ([], nil) }
+                start = ChangeSetCursor(clock: oldest, origin: Int64.min, seq: Int64.min)
+            }
+            let after = start!
+            arguments += [after.clock.databaseValue, after.origin.databaseValue, after.seq.databaseValue, limit.databaseValue]
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    WITH floor(office, seq) AS (\(floors))
+                    SELECT l.clock, l.origin, l.seq, l.envelope FROM sync_log l
+                    JOIN sync_origin o ON o.n = l.origin LEFT JOIN floor f ON f.office = o.office
+                    WHERE l.seq > COALESCE(f.seq, 0) AND (l.clock, l.origin, l.seq) > (?, ?, ?)
+                    ORDER BY l.clock, l.origin, l.seq LIMIT ?
+                    """, arguments: StatementArguments(arguments))
+            let envelopes = try rows.map { try ChangeSetEnvelope(trusted: $0["envelope"]) }
+            let next = rows.count == limit ? rows.last.map { ChangeSetCursor(clock: $0[0], origin: $0[1], seq: $0[2]) } : nil
+            return (envelopes, next)
         }
     }
 
@@ -240,24 +290,38 @@ extension TreatyStore {
     public func receive(_ envelopes: [ChangeSetEnvelope]) async throws(StoreError) -> ReceiveSummary {
         let policy = options.mergePolicy
         let me = office.id
-        let (summary, events) = try await mergeWrite { db in
+        let (summary, events) = try await writeUncaptured { db in
             var merge = Merge(db, policy: policy, localOffice: me)
             let summary = try merge.receive(envelopes)
             return (summary, merge.events)
         }
-        for event in events { changes.publish(event) }
+        publish(events)
         return summary
+    }
+
+    /// Publishes what a merge changed: each record, or one summary when there are many (a subscriber's buffer is
+    /// bounded, and a record-by-record flood of a large bundle would only push out the rest).
+    func publish(_ events: [ChangeEvent]) {
+        guard events.count > 1000 else {
+            for event in events { changes.publish(event) }
+            return
+        }
+        var summary = ImportSummary()
+        summary.lines = events.count
+        summary.created = events.filter { $0.operation == .created }.count
+        summary.updated = events.count - summary.created
+        changes.publish(ChangeEvent(operation: .imported, record: nil, summary: summary))
     }
 
     /// Applies held change sets that can be now (after an office was added, or after an upgrade).
     public func applyHeld() async throws(StoreError) -> Int {
         let policy = options.mergePolicy
         let me = office.id
-        let (count, events) = try await mergeWrite { db in
+        let (count, events) = try await writeUncaptured { db in
             var merge = Merge(db, policy: policy, localOffice: me)
             return (try merge.applyHeld(), merge.events)
         }
-        for event in events { changes.publish(event) }
+        publish(events)
         return count
     }
 

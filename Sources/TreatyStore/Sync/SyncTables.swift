@@ -11,6 +11,8 @@ import TreatySync
 ///   change set that last wrote it: its origin, sequence number and clock.
 /// - `sync_conflict`: concurrent writes to a field that lost, with their value. Captured (it is synced) so
 ///   that settling a conflict, a delete of its rows, travels like any change.
+/// - `sync_peer`: this office's network peers (local, not synced): where each is, the office id its key must
+///   hash to, and how the last contact went.
 enum SyncTables {
     static let migration = """
         CREATE TABLE sync_origin (n INTEGER PRIMARY KEY, office TEXT NOT NULL UNIQUE);
@@ -25,6 +27,7 @@ enum SyncTables {
             PRIMARY KEY (origin, seq)
         ) WITHOUT ROWID;
         CREATE INDEX sync_log_held ON sync_log(applied) WHERE applied = 0;
+        CREATE INDEX sync_log_order ON sync_log(clock, origin, seq);
         CREATE TABLE sync_clock (
             tbl TEXT NOT NULL,
             pk TEXT NOT NULL,
@@ -43,6 +46,16 @@ enum SyncTables {
             clock INTEGER NOT NULL,
             value,
             PRIMARY KEY (tbl, pk, col, origin, seq)
+        );
+        CREATE TABLE sync_peer (
+            name TEXT PRIMARY KEY NOT NULL,
+            address TEXT NOT NULL,
+            office TEXT NOT NULL,
+            added_at TEXT NOT NULL,
+            last_seen TEXT,
+            last_sync TEXT,
+            last_error TEXT,
+            vector TEXT
         );
         """
 
@@ -64,16 +77,20 @@ enum SyncTables {
         return db.lastInsertedRowID
     }
 
-    /// What this office holds from each origin: the highest applied sequence number.
+    /// What this office holds from each origin: the highest applied sequence number. One index lookup per
+    /// origin (applied change sets of an origin are contiguous from 1; held ones sit above them).
     static func vector(_ db: Database) throws -> VersionVector {
         var vector = VersionVector()
         let rows = try Row.fetchAll(
             db.cachedStatement(
                 sql: """
-                    SELECT o.office, MAX(l.seq) AS seq FROM sync_log l JOIN sync_origin o ON o.n = l.origin
-                    WHERE l.applied = 1 GROUP BY l.origin
+                    SELECT o.office,
+                        (SELECT l.seq FROM sync_log l WHERE l.origin = o.n AND l.applied = 1 ORDER BY l.seq DESC LIMIT 1)
+                    FROM sync_origin o
                     """))
-        for row in rows { vector[row["office"] as String] = UInt64(row["seq"] as Int64) }
+        for row in rows {
+            if let seq = row[1] as Int64? { vector[row[0] as String] = UInt64(seq) }
+        }
         return vector
     }
 

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Benchmarks sync between two offices on one machine, with references measured in the same run.
+#
+#   Benchmarks/sync.sh [AGREEMENTS] [EDITS]        (defaults 100000 and 2000)
+#
+# - A imports AGREEMENTS agreements (one change set); its bundle is imported into B: the merge time for that
+#   many changes, beside plain SQLite inserting the same rows (Python's sqlite3, one transaction);
+# - the bundle's size, and a bundle of one edit to a peer that holds the rest;
+# - A and B as mutual-TLS peers on loopback: the bytes and time for one edit to reach B, and EDITS edits
+#   (one change set each) end to end (Benchmarks/sync_bench.py).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-100000}
+EDITS=${2:-2000}
+work=$(mktemp -d /tmp/treaty-syncbench.XXXXXX)
+trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null || true; rm -rf "$work"' EXIT
+swift build -c release --static-swift-stdlib >/dev/null
+bin=.build/release
+now() { date +%s.%N; }
+since() { python3 -c "print(round($(now) - $1, 2))"; }
+
+python3 Benchmarks/make_agreements.py "$N" "$work/agreements.jsonl" "$work/ids.txt"
+for office in a b; do
+  "$bin/treatyd" --state-dir "$work/$office" --socket "$work/$office.sock" --listen 127.0.0.1:0 \
+    --log-level warning 2>"$work/$office.log" &
+  echo $! > "$work/$office.pid"
+done
+for _ in $(seq 100); do [ -S "$work/a.sock" ] && [ -S "$work/b.sock" ] && break; sleep 0.1; done
+A=("$bin/treaty" --socket "$work/a.sock")
+B=("$bin/treaty" --socket "$work/b.sock")
+field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
+
+start=$(now)
+"${A[@]}" import "$work/agreements.jsonl" >/dev/null
+echo "A: import of $N agreements (one change set): $(since "$start") s"
+start=$(now)
+"${A[@]}" sync export --out "$work/all.bundle" >/dev/null
+echo "A: bundle of everything: $(stat -c %s "$work/all.bundle") bytes, written in $(since "$start") s"
+
+a_id=$("${A[@]}" --json identity | field '["office"]')
+a_key=$("${A[@]}" --json identity | field '["public_key"]')
+"${B[@]}" office add "$a_id" --public-key "$a_key" --name A >/dev/null
+start=$(now)
+"${B[@]}" sync import "$work/all.bundle" >/dev/null
+merge=$(since "$start")
+echo "B: merge of the bundle ($N new records, each field against the clock table): $merge s"
+reference=$(python3 - "$work/agreements.jsonl" <<'PY'
+import json, sqlite3, sys, time
+rows = [json.loads(line) for line in open(sys.argv[1])]
+db = sqlite3.connect(":memory:")
+db.execute("CREATE TABLE agreement (id TEXT PRIMARY KEY, kind TEXT, title TEXT, summary TEXT)")
+start = time.perf_counter()
+with db:
+    db.executemany("INSERT INTO agreement VALUES (?, ?, ?, ?)", [(r["id"], r["kind"], r["title"], r["summary"]) for r in rows])
+print(round(time.perf_counter() - start, 2))
+PY
+)
+echo "reference: plain SQLite inserts of the same rows, one transaction: $reference s (merge/insert $(python3 -c "print(round($merge / $reference, 1))")x;" \
+  "cr-sqlite publishes 5-9 s for 100k changes merged)"
+[ "$("${A[@]}" --json sync status | field '["digest"]')" = "$("${B[@]}" --json sync status | field '["digest"]')" ] \
+  && echo "digests equal" || echo "DIGESTS DIFFER"
+
+id=$(head -1 "$work/ids.txt")
+b_vector=$("${B[@]}" --json sync status | python3 -c "import json,sys; v=json.load(sys.stdin)['vector']; print(','.join(f'{k}:{s}' for k, s in v.items()))")
+version=$("${A[@]}" --json agreement show "$id" | field '["agreement"]["version"]')
+python3 Benchmarks/rpc.py "$work/a.sock" agreement.update "{\"id\":\"$id\",\"version\":$version,\"set\":{\"place\":\"Bakı\"}}" >/dev/null
+"${A[@]}" sync export --since "$b_vector" --out "$work/one.bundle" >/dev/null
+echo "bundle of one edit for a peer holding the other $N records: $(stat -c %s "$work/one.bundle") bytes"
+"${B[@]}" sync import "$work/one.bundle" >/dev/null
+
+a_listen=$("${A[@]}" --json identity | field '["listen"]')
+b_listen=$("${B[@]}" --json identity | field '["listen"]')
+b_id=$("${B[@]}" --json identity | field '["office"]')
+"${B[@]}" peer add a "$a_listen" "$a_id" >/dev/null
+"${A[@]}" peer add b "$b_listen" "$b_id" >/dev/null
+python3 Benchmarks/sync_bench.py "$work/a.sock" "$work/b.sock" "$work/ids.txt" "$EDITS"
+echo "peak RSS: A $(grep VmHWM /proc/$(cat "$work/a.pid")/status | awk '{print $2}') kB, B $(grep VmHWM /proc/$(cat "$work/b.pid")/status | awk '{print $2}') kB"

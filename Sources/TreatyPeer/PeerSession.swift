@@ -1,0 +1,273 @@
+import Foundation
+import Logging
+import NIOCore
+import TreatyModel
+import TreatyStore
+import TreatySync
+
+/// One established, verified connection with a peer office: both sides say hello with what they hold, then
+/// each sends what the other lacks, page by page, and keeps pushing what it commits or receives later.
+///
+/// Memory does not grow with how far behind a peer is: the sender reads change sets a page at a time and
+/// each write waits while the connection cannot take more; the receiver applies change sets in batches of at
+/// most ``batchLimit`` and NIO stops reading the socket while its inbound buffer is full.
+actor PeerSession {
+    /// Change sets applied in one transaction at most.
+    static let batchLimit = 256
+    /// Change sets read from the database per page.
+    static let pageSize = 128
+
+    let store: TreatyStore
+    let office: String
+    let name: String
+    /// True when this office opened the connection.
+    let dialed: Bool
+    let traffic: TrafficCounter
+    private let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    private let close: @Sendable () -> Void
+    private let logger: Logger
+    private let pollInterval: Duration
+
+    /// What the peer holds, as it last said (nil until its hello).
+    private var known: VersionVector?
+    /// Per origin, the highest sequence number sent to it with nothing missing below it since `known`.
+    private var sentUpTo: [String: UInt64] = [:]
+    /// Received change sets (checked, not yet applied).
+    private var pending: [Data] = []
+    /// `sync now` rounds asked for and not yet answered by a send pass.
+    private var roundsToSend: Set<String> = []
+    private var rounds: [String: RoundProgress] = [:]
+    private let wake: AsyncStream<Void>.Continuation
+    private let wakes: AsyncStream<Void>
+
+    struct RoundProgress {
+        var received = false
+        var acknowledged = false
+        var waiter: CheckedContinuation<Void, any Error>?
+    }
+
+    init(
+        store: TreatyStore, office: String, name: String, dialed: Bool,
+        outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, close: @escaping @Sendable () -> Void,
+        traffic: TrafficCounter, logger: Logger, pollInterval: Duration
+    ) {
+        self.store = store
+        self.office = office
+        self.name = name
+        self.dialed = dialed
+        self.outbound = outbound
+        self.close = close
+        self.traffic = traffic
+        self.logger = logger
+        self.pollInterval = pollInterval
+        (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Says hello and serves the connection until it closes; then applies what arrived whole.
+    func run(inbound: NIOAsyncChannelInboundStream<PeerMessage>) async throws {
+        let vector = try await store.versionVector()
+        try await send(.hello(.init(protocol: PeerMessage.protocolVersion, office: store.office.id, schema: Schema.version, vector: vector.entries)))
+        let changes = store.changes.subscribe()
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await self.sendLoop() }
+                group.addTask {
+                    // Local commits and change sets arriving from other peers: push them on.
+                    for await _ in changes { await self.nudge() }
+                }
+                group.addTask {
+                    while true {
+                        try await Task.sleep(for: self.pollInterval)
+                        try await self.send(.vector(try await self.store.versionVector(), round: nil))
+                    }
+                }
+                group.addTask {
+                    for try await message in inbound { try await self.handle(message) }
+                    throw await self.closedReason()
+                }
+                defer { group.cancelAll() }
+                try await group.next()
+            }
+        } catch {
+            try? await applyPending(round: nil, acknowledge: false)
+            finishRounds(with: error)
+            throw error
+        }
+    }
+
+    /// Why the connection ended when the peer closed it. Closing before its hello is how a TLS 1.3 server
+    /// refuses a client certificate (the client's handshake has already completed by then).
+    func closedReason() -> PeerError {
+        known == nil
+            ? .refused(
+                "\(name) closed the connection before its hello: is this office pinned there? (give it the id "
+                    + "`treaty identity` prints here)")
+            : .closed("\(name) closed the connection")
+    }
+
+    /// True once the peer's hello arrived.
+    var heardHello: Bool { known != nil }
+
+    /// Asks for a send pass soon (passes coalesce).
+    func nudge() {
+        wake.yield()
+    }
+
+    /// A `sync now` round: both sides send what the other lacks; done when this side has applied what the peer
+    /// sent and the peer has applied what this side sent.
+    func round(timeout: Duration) async throws -> PeerTraffic {
+        let before = traffic.current
+        let id = RecordID.generate()
+        rounds[id] = RoundProgress()
+        roundsToSend.insert(id)
+        try await send(.vector(try await store.versionVector(), round: id))
+        wake.yield()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.wait(for: id) }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw PeerError.timeout("a sync round with \(self.name) did not finish in \(timeout)")
+            }
+            defer { group.cancelAll() }
+            try await group.next()
+        }
+        rounds[id] = nil
+        return traffic.current - before
+    }
+
+    private func wait(for id: String) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            guard var progress = rounds[id] else { return continuation.resume() }
+            if progress.received, progress.acknowledged { return continuation.resume() }
+            progress.waiter = continuation
+            rounds[id] = progress
+        }
+    }
+
+    private func advance(round id: String?, received: Bool = false, acknowledged: Bool = false) {
+        guard let id, var progress = rounds[id] else { return }
+        progress.received = progress.received || received
+        progress.acknowledged = progress.acknowledged || acknowledged
+        if progress.received, progress.acknowledged, let waiter = progress.waiter {
+            progress.waiter = nil
+            waiter.resume()
+        }
+        rounds[id] = progress
+    }
+
+    private func finishRounds(with error: any Error) {
+        for (id, progress) in rounds {
+            progress.waiter?.resume(throwing: error)
+            rounds[id]?.waiter = nil
+        }
+    }
+
+    // MARK: Receiving
+
+    private func handle(_ message: PeerMessage) async throws {
+        switch message {
+        case .hello(let hello):
+            guard hello.protocol == PeerMessage.protocolVersion else {
+                try? await send(.error(PeerError.protocolMismatch(hello.protocol).description))
+                throw PeerError.protocolMismatch(hello.protocol)
+            }
+            guard hello.office == office else {
+                throw PeerError.refused("the hello names office \(hello.office.prefix(12)), the key is \(office.prefix(12))'s")
+            }
+            known = VersionVector(hello.vector)
+            try await store.notePeer(office: office, seen: true, error: .some(nil), vector: known)
+            wake.yield()
+        case .changeSet(let bytes):
+            traffic.update { $0.received += 1 }
+            pending.append(bytes)
+            if pending.count >= Self.batchLimit { try await applyPending(round: nil, acknowledge: true) }
+        case .vector(let vector, let round):
+            // "This is what I hold": send what it lacks beyond what this connection has sent already (TCP
+            // delivers in order, so what was sent arrives; what arrived but is not applied yet is on its way).
+            known = (known ?? VersionVector()).merged(with: vector)
+            if let round { roundsToSend.insert(round) }
+            wake.yield()
+        case .caughtUp(let vector, let round):
+            known = (known ?? VersionVector()).merged(with: vector)
+            try await applyPending(round: round, acknowledge: true)
+            advance(round: round, received: true)
+        case .ack(let vector, let round):
+            known = (known ?? VersionVector()).merged(with: vector)
+            try await store.notePeer(office: office, synced: true, vector: vector)
+            advance(round: round, acknowledged: true)
+        case .error(let why):
+            try? await store.notePeer(office: office, error: .some("the peer said: \(why)"))
+            throw PeerError.refused("the peer said: \(why)")
+        }
+    }
+
+    /// Checks the signatures of what arrived and applies it in one transaction, then says what this office holds.
+    private func applyPending(round: String?, acknowledge: Bool) async throws {
+        let batch = pending
+        pending = []
+        if !batch.isEmpty {
+            let envelopes: [ChangeSetEnvelope]
+            do {
+                envelopes = try LargeStack.run { try batch.map { try ChangeSetEnvelope(decoding: $0) } }
+            } catch {
+                // A peer that sends a forged or damaged change set is cut off; nothing of the batch is applied.
+                try? await send(.error("refused a change set: \(error)"))
+                throw PeerError.refused("\(name) sent a change set that does not verify: \(error)")
+            }
+            let summary = try await store.receive(envelopes)
+            traffic.update {
+                $0.applied += summary.applied
+                $0.alreadyHad += summary.alreadyHad
+            }
+        }
+        if acknowledge { try await send(.ack(try await store.versionVector(), round: round)) }
+    }
+
+    // MARK: Sending
+
+    private func sendLoop() async throws {
+        for await _ in wakes {
+            guard let known else { continue }
+            let rounds = roundsToSend
+            roundsToSend = []
+            try await sendPass(known: known)
+            let vector = try await store.versionVector()
+            if rounds.isEmpty {
+                try await send(.caughtUp(vector, round: nil))
+            } else {
+                for round in rounds { try await send(.caughtUp(vector, round: round)) }
+            }
+        }
+    }
+
+    /// Sends every change set the peer lacks, oldest first, a page at a time.
+    private func sendPass(known: VersionVector) async throws {
+        var floor = known
+        for (origin, seq) in sentUpTo where seq > floor[origin] { floor[origin] = seq }
+        var cursor: ChangeSetCursor?
+        repeat {
+            let page = try await store.changeSets(missingFrom: floor, after: cursor, limit: Self.pageSize)
+            for envelope in page.envelopes {
+                try await send(.changeSet(envelope.encoded))
+                traffic.update { $0.sent += 1 }
+                let reached = max(self.known?[envelope.origin] ?? 0, sentUpTo[envelope.origin] ?? 0)
+                if envelope.seq == reached + 1 { sentUpTo[envelope.origin] = envelope.seq }
+            }
+            cursor = page.next
+        } while cursor != nil
+    }
+
+    private func send(_ message: PeerMessage) async throws {
+        var buffer = ByteBuffer()
+        message.encode(into: &buffer)
+        traffic.update { $0.bytesSent += buffer.readableBytes }
+        try await outbound.write(buffer)
+    }
+}
+
+extension PeerSession {
+    /// Closes the connection; `run` then ends.
+    func shutdown() {
+        close()
+    }
+}

@@ -1,0 +1,225 @@
+import Foundation
+import Testing
+import TreatyClient
+import TreatyDaemon
+import TreatyModel
+import TreatyStore
+
+/// Real daemons syncing over mutual TLS on loopback ports.
+@Suite("Offices sync over the network", .serialized)
+struct PeerNetworkTests {
+    /// A daemon listening for peers on a free loopback port, optionally over a state prepared beforehand.
+    static func office(prepare: ((TreatyStore) async throws -> Void)? = nil) async throws -> DaemonProcess {
+        let directory = "/tmp/treaty-peer-" + String(UUID().uuidString.prefix(8))
+        if let prepare {
+            try FileManager.default.createDirectory(atPath: directory + "/state", withIntermediateDirectories: true)
+            let store = try TreatyStore.open(
+                path: directory + "/state/" + TreatyStore.databaseFileName, options: StoreOptions(durable: false))
+            try await prepare(store)
+            try store.close()
+        }
+        return try await DaemonProcess(config: ["listen": "127.0.0.1:0", "peer_poll_seconds": 2], directory: directory)
+    }
+
+    static func json(_ daemon: DaemonProcess, _ arguments: [String]) throws -> JSONValue {
+        try SyncEndToEndTests.json(daemon, arguments)
+    }
+
+    static func identity(_ daemon: DaemonProcess) throws -> (office: String, listen: String) {
+        let identity = try json(daemon, ["identity"])
+        return (identity["office"]!.stringValue!, identity["listen"]!.stringValue!)
+    }
+
+    /// Pins `other` at `daemon` under `name`, at `address` (else where `other` listens).
+    static func pin(_ daemon: DaemonProcess, _ name: String, _ other: DaemonProcess, address: String? = nil) throws {
+        let (office, listen) = try identity(other)
+        _ = try json(daemon, ["peer", "add", name, address ?? listen, office])
+    }
+
+    /// Waits (generously) until `condition` holds.
+    static func eventually(_ what: String, deadline: Duration = .seconds(60), _ condition: () throws -> Bool) async throws {
+        let end = ContinuousClock.now + deadline
+        while ContinuousClock.now < end {
+            if (try? condition()) == true { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("timed out waiting until \(what)")
+        throw PeerTestError.timeout(what)
+    }
+
+    enum PeerTestError: Error { case timeout(String) }
+
+    /// Waits until `receiver` holds every change set `origin` made (at least `count` of them).
+    static func caughtUp(_ receiver: DaemonProcess, with origin: DaemonProcess, office: String, atLeast count: Int) async throws {
+        try await eventually("the receiver holds all of the origin's change sets", deadline: .seconds(600)) {
+            let made = try json(origin, ["sync", "status"])["vector"]?[office]?.intValue ?? 0
+            let held = try json(receiver, ["sync", "status"])["vector"]?[office]?.intValue ?? 0
+            return made >= Int64(count) && held == made
+        }
+    }
+
+    static func peer(_ daemon: DaemonProcess, _ name: String) throws -> JSONValue? {
+        try json(daemon, ["peer", "list"])["peers"]?.arrayValue?.first { $0["name"]?.stringValue == name }
+    }
+
+    @Test("an edit on A reaches C through B, and C's subscribers hear of it")
+    func relay() async throws {
+        let a = try await Self.office()
+        let b = try await Self.office()
+        let c = try await Self.office()
+        try Self.pin(a, "bravo", b)
+        try Self.pin(b, "alpha", a)
+        try Self.pin(b, "charlie", c)
+        try Self.pin(c, "bravo", b)
+        let client = try await c.client()
+        let (_, events) = try await client.subscribe(to: nil)
+        let added = try Self.json(a, ["person", "add", "name=Cəlil Xəlilov"])
+        let id = added["id"]!.stringValue!
+        try await Self.eventually("C has the person A added") { try Self.json(c, ["person", "show", id])["id"]?.stringValue == id }
+        var heard = false
+        for await event in events {
+            if event["record"]?["id"]?.stringValue == id {
+                heard = true
+                break
+            }
+        }
+        #expect(heard)
+        await client.close()
+        // C never connected to A: the change set came through B, still signed by A.
+        #expect(try Self.json(c, ["peer", "list"])["peers"]?.arrayValue?.count == 1)
+        #expect(try Self.json(c, ["sync", "status"])["vector"]?[try Self.identity(a).office]?.intValue ?? 0 >= 1)
+    }
+
+    @Test("a transfer cut in the middle resumes, resends nothing B already applied, and converges")
+    func cutTransfer() async throws {
+        let count = 1500
+        let a = try await Self.office { store in
+            for index in 0..<count {
+                _ = try await store.create(.person, fields: ["name": .string("Person \(index) Əliyev")], user: "bulk")
+            }
+        }
+        let b = try await Self.office()
+        let proxy = Process()
+        proxy.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        let upstream = try Self.identity(b).listen.split(separator: ":").last!
+        proxy.arguments = [
+            "python3", DaemonProcess.repositoryRoot.appendingPathComponent("Tests/TreatyDaemonTests/Fixtures/cutting_proxy.py").path,
+            "0", String(upstream), "150000",
+        ]
+        let output = Pipe()
+        proxy.standardOutput = output
+        try proxy.run()
+        defer { proxy.terminate() }
+        let port = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        // A reaches B only through the proxy; B pins A (first, so the proxy's first connection is let in) at a port
+        // where nothing listens, so it cannot dial.
+        try Self.pin(b, "alpha", a, address: "127.0.0.1:1")
+        try Self.pin(a, "bravo", b, address: "127.0.0.1:" + port)
+        let aOffice = try Self.identity(a).office
+        try await Self.caughtUp(b, with: a, office: aOffice, atLeast: count + 1)
+        #expect(try Self.json(a, ["sync", "status"])["digest"] == Self.json(b, ["sync", "status"])["digest"])
+        let traffic = try Self.peer(b, "alpha")?["traffic"]
+        let held = try Self.json(a, ["sync", "status"])["vector"]?[aOffice]?.intValue
+        // The proxy cut the first connection: B saw the connection end and A dialed again.
+        #expect(b.log.components(separatedBy: "peer connected").count >= 3, "\(b.log)")
+        // Every change set B received was new to it: the cut one was lost whole and sent again once.
+        #expect(traffic?["already_had"] == 0)
+        #expect(traffic?["applied"]?.intValue == held)
+        #expect(traffic?["received"]?.intValue == held)
+    }
+
+    @Test("an office whose key is not pinned is refused in the handshake, and its id is logged")
+    func unpinnedRefused() async throws {
+        let a = try await Self.office()
+        let stranger = try await Self.office()
+        let strangerOffice = try Self.identity(stranger).office
+        try Self.pin(stranger, "alpha", a)
+        try await Self.eventually("the refusal is logged with the stranger's id") {
+            a.log.contains("refused a peer that is not pinned") && a.log.contains(strangerOffice)
+        }
+        #expect(try Self.peer(stranger, "alpha")?["connected"] == false)
+        try await Self.eventually("the stranger notes the failure") {
+            try Self.peer(stranger, "alpha")?["last_error"]?.stringValue?.contains("is this office pinned there") == true
+        }
+        #expect(try Self.json(a, ["office", "list"])["offices"]?.arrayValue?.count == 1)
+    }
+
+    @Test("a peer presenting another key than the one pinned is refused")
+    func wrongKeyRefused() async throws {
+        let a = try await Self.office()
+        let b = try await Self.office()
+        let c = try await Self.office()
+        // C pins "bravo" at B's address but with A's office id.
+        let aOffice = try Self.identity(a).office
+        _ = try Self.json(c, ["peer", "add", "bravo", try Self.identity(b).listen, aOffice])
+        try Self.pin(b, "charlie", c)
+        let bOffice = try Self.identity(b).office
+        try await Self.eventually("C records the refusal naming the key B offered") {
+            let error = try Self.peer(c, "bravo")?["last_error"]?.stringValue ?? ""
+            return error.contains("refused") && error.contains(bOffice)
+        }
+        #expect(try Self.peer(c, "bravo")?["connected"] == false)
+        #expect(c.log.contains("refused a peer whose key is not the pinned one"))
+    }
+
+    @Test("two offices that edit while apart converge when they reconnect, with the same conflict on both")
+    func editApart() async throws {
+        let a = try await Self.office()
+        let b = try await Self.office()
+        try await a.seed()
+        try Self.pin(a, "bravo", b)
+        try Self.pin(b, "alpha", a)
+        let memo = ExampleIDs.seed("memo")
+        try await Self.eventually("B has the seed") { try Self.json(b, ["agreement", "show", memo])["agreement"] != nil }
+        // Apart: each unpins the other, then both edit the same field and one edits another.
+        _ = try Self.json(a, ["peer", "rm", "bravo"])
+        _ = try Self.json(b, ["peer", "rm", "alpha"])
+        _ = try Self.json(a, ["agreement", "edit", memo, "summary=Ankara's reading"])
+        _ = try Self.json(b, ["agreement", "edit", memo, "summary=Baku's reading"])
+        _ = try Self.json(b, ["agreement", "edit", memo, "place=Bakı"])
+        try Self.pin(a, "bravo", b)
+        try Self.pin(b, "alpha", a)
+        let rounds = try Self.json(a, ["sync", "now", "bravo"])["rounds"]?.arrayValue ?? []
+        #expect(rounds.first?["error"] == .null, "\(rounds)")
+        try await Self.eventually("the digests agree") {
+            try Self.json(a, ["sync", "status"])["digest"] == Self.json(b, ["sync", "status"])["digest"]
+        }
+        let onA = try Self.json(a, ["conflicts", "list"])
+        #expect(onA == (try Self.json(b, ["conflicts", "list"])))
+        #expect(onA["conflicts"]?.arrayValue?.count == 1)
+        #expect(try Self.json(a, ["agreement", "show", memo])["agreement"]?["place"] == "Bakı")
+    }
+
+    /// Peak resident memory (kB) of a process, from /proc.
+    static func peakRSS(_ daemon: DaemonProcess) throws -> Int {
+        let status = try String(contentsOfFile: "/proc/\(daemon.process.processIdentifier)/status", encoding: .utf8)
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    }
+
+    /// Catches a new office up with one `behind` change sets ahead; returns both daemons' peak RSS (kB).
+    static func catchUp(behind: Int) async throws -> (sender: Int, receiver: Int) {
+        let a = try await office { store in
+            for index in 0..<behind {
+                _ = try await store.create(.person, fields: ["name": .string("Person \(index) Əliyev")], user: "bulk")
+            }
+        }
+        let b = try await office()
+        try pin(a, "bravo", b)
+        try pin(b, "alpha", a)
+        try await caughtUp(b, with: a, office: try identity(a).office, atLeast: behind + 1)
+        return (try peakRSS(a), try peakRSS(b))
+    }
+
+    @Test("catching up 20,000 change sets takes about the memory of catching up 2,000")
+    func boundedMemory() async throws {
+        let large = ProcessInfo.processInfo.environment["TREATY_PEER_LARGE"] != nil ? 100_000 : 20_000
+        let small = try await Self.catchUp(behind: 2_000)
+        let big = try await Self.catchUp(behind: large)
+        // A margin for allocator noise and SQLite's page cache (2 MB per connection), not for growth with the lag.
+        #expect(big.sender <= small.sender + small.sender / 4 + 16_384, "sender \(small.sender) kB -> \(big.sender) kB")
+        #expect(big.receiver <= small.receiver + small.receiver / 4 + 16_384, "receiver \(small.receiver) kB -> \(big.receiver) kB")
+        print("peak RSS: sender \(small.sender) -> \(big.sender) kB, receiver \(small.receiver) -> \(big.receiver) kB")
+    }
+}
