@@ -23,6 +23,8 @@ let package = Package(
         // C shims: the system SQLite with the session extension declared, and zlib.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // glibc's malloc tuning (mallopt), which Swift's Glibc module does not export.
+        .target(name: "CMalloc"),
 
         // Records, dates, names: pure values, no I/O.
         .target(name: "TreatyModel"),
@@ -88,13 +90,23 @@ let package = Package(
         ),
         .executableTarget(
             name: "treatyd",
-            dependencies: ["TreatyDaemon", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["TreatyDaemon", "CMalloc", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "treaty", dependencies: ["TreatyCLI"]),
 
         .testTarget(name: "TreatyModelTests", dependencies: ["TreatyModel"]),
         .testTarget(name: "TreatySyncTests", dependencies: ["TreatySync"]),
-        .testTarget(name: "TreatyPeerTests", dependencies: ["TreatyPeer", "TreatyStore", "TreatySync", "TreatyModel"]),
+        .testTarget(
+            name: "TreatyPeerTests",
+            dependencies: [
+                "TreatyPeer", "TreatyStore", "TreatySync", "TreatyModel",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "TreatyStoreTests", dependencies: ["TreatyStore", "TreatySync", "TreatyModel"]),
         .testTarget(name: "TreatyProtocolTests", dependencies: ["TreatyProtocol", "TreatyModel"]),
         .testTarget(

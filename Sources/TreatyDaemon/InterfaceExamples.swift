@@ -86,7 +86,7 @@ public enum InterfaceExamples {
             "uptime_seconds", "requests", "errors", "connections", "connections_refused", "clients_dropped",
             "subscribers", "import", "subscription", "office", "days_waiting", "approval", "at", "seq", "user",
             "digest", "vector", "bundle", "bytes", "log_bytes", "log_change_sets", "change_sets", "public_key",
-            "added_at", "added_by", "reason", "already_had",
+            "added_at", "added_by", "reason", "already_had", "lags",
         ]
         func walk(_ value: JSONValue, top: Bool) -> JSONValue {
             switch value {

@@ -18,6 +18,12 @@ public actor PeerService {
         public let peer: Peer
         public let connected: Bool
         public let traffic: PeerTraffic
+
+        public init(peer: Peer, connected: Bool, traffic: PeerTraffic) {
+            self.peer = peer
+            self.connected = connected
+            self.traffic = traffic
+        }
     }
 
     /// What one `sync now` round with one peer moved.
@@ -268,7 +274,8 @@ public actor PeerService {
                 let channel = connection.channel
                 let session = PeerSession(
                     store: store, office: office, name: name, dialed: expected != nil, outbound: outbound,
-                    close: { channel.close(promise: nil) }, traffic: counter, logger: logger, pollInterval: pollInterval)
+                    close: { channel.close(promise: nil) }, writeLast: { try await channel.writeAndFlush($0).get() },
+                    traffic: counter, logger: logger, pollInterval: pollInterval)
                 started = session
                 guard await register(session) else { return }
                 defer { unregister(session) }

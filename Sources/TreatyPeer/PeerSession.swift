@@ -25,6 +25,8 @@ actor PeerSession {
     let traffic: TrafficCounter
     private let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
     private let close: @Sendable () -> Void
+    /// Writes straight to the channel and waits until it is flushed: for a last word before closing.
+    private let writeLast: @Sendable (ByteBuffer) async throws -> Void
     private let logger: Logger
     private let pollInterval: Duration
 
@@ -49,8 +51,10 @@ actor PeerSession {
     init(
         store: TreatyStore, office: String, name: String, dialed: Bool,
         outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, close: @escaping @Sendable () -> Void,
-        traffic: TrafficCounter, logger: Logger, pollInterval: Duration
+        writeLast: @escaping @Sendable (ByteBuffer) async throws -> Void, traffic: TrafficCounter, logger: Logger,
+        pollInterval: Duration
     ) {
+        self.writeLast = writeLast
         self.store = store
         self.office = office
         self.name = name
@@ -168,7 +172,7 @@ actor PeerSession {
         switch message {
         case .hello(let hello):
             guard hello.protocol == PeerMessage.protocolVersion else {
-                try? await send(.error(PeerError.protocolMismatch(hello.protocol).description))
+                await sendLast(.error(PeerError.protocolMismatch(hello.protocol).description))
                 throw PeerError.protocolMismatch(hello.protocol)
             }
             guard hello.office == office else {
@@ -211,7 +215,7 @@ actor PeerSession {
                 envelopes = try LargeStack.run { try batch.map { try ChangeSetEnvelope(decoding: $0) } }
             } catch {
                 // A peer that sends a forged or damaged change set is cut off; nothing of the batch is applied.
-                try? await send(.error("refused a change set: \(error)"))
+                await sendLast(.error("refused a change set: \(error)"))
                 throw PeerError.refused("\(name) sent a change set that does not verify: \(error)")
             }
             let summary = try await store.receive(envelopes)
@@ -255,6 +259,13 @@ actor PeerSession {
             }
             cursor = page.next
         } while cursor != nil
+    }
+
+    /// Sends a message that must arrive before the connection closes (an `error`).
+    private func sendLast(_ message: PeerMessage) async {
+        var buffer = ByteBuffer()
+        message.encode(into: &buffer)
+        try? await writeLast(buffer)
     }
 
     private func send(_ message: PeerMessage) async throws {

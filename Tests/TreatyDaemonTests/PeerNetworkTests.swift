@@ -218,8 +218,8 @@ struct PeerNetworkTests {
         let small = try await Self.catchUp(behind: 2_000)
         let big = try await Self.catchUp(behind: large)
         // A margin for allocator noise and SQLite's page cache (2 MB per connection), not for growth with the lag.
-        #expect(big.sender <= small.sender + small.sender / 4 + 16_384, "sender \(small.sender) kB -> \(big.sender) kB")
-        #expect(big.receiver <= small.receiver + small.receiver / 4 + 16_384, "receiver \(small.receiver) kB -> \(big.receiver) kB")
+        #expect(big.sender <= small.sender + small.sender / 4, "sender \(small.sender) kB -> \(big.sender) kB")
+        #expect(big.receiver <= small.receiver + small.receiver / 4, "receiver \(small.receiver) kB -> \(big.receiver) kB")
         print("peak RSS: sender \(small.sender) -> \(big.sender) kB, receiver \(small.receiver) -> \(big.receiver) kB")
     }
 }

@@ -50,8 +50,8 @@ enum PeerMethods {
                         name: try call.required("name"), address: try call.required("address"), office: try call.required("office"))
                 }
                 try await call.store { try await peers.refresh() }
-                let status = try await call.store { try await peers.status() }
-                return try await json(status.first { $0.peer.name == added.name }, store: store)
+                // As added: the connection it starts reports in peer.list.
+                return try await json(PeerService.Status(peer: added, connected: false, traffic: PeerTraffic()), store: store)
             },
             RPCMethod(
                 "peer.list",
