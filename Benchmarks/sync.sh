@@ -14,8 +14,14 @@ N=${1:-100000}
 EDITS=${2:-2000}
 work=$(mktemp -d /tmp/treaty-syncbench.XXXXXX)
 trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null || true; rm -rf "$work"' EXIT
-swift build -c release --static-swift-stdlib >/dev/null
-bin=.build/release
+# BUILD=debug uses the debug build (byte counts are the same; times are slower than release).
+if [ "${BUILD:-release}" = debug ]; then
+  swift build >/dev/null
+  bin=.build/debug
+else
+  swift build -c release --static-swift-stdlib >/dev/null
+  bin=.build/release
+fi
 now() { date +%s.%N; }
 since() { python3 -c "print(round($(now) - $1, 2))"; }
 
