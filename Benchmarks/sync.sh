@@ -63,8 +63,6 @@ PY
 )
 echo "reference: plain SQLite inserts of the same rows, one transaction: $reference s (merge/insert $(python3 -c "print(round($merge / $reference, 1))")x;" \
   "cr-sqlite publishes 5-9 s for 100k changes merged)"
-[ "$("${A[@]}" --json sync status | field '["digest"]')" = "$("${B[@]}" --json sync status | field '["digest"]')" ] \
-  && echo "digests equal" || echo "DIGESTS DIFFER"
 
 id=$(head -1 "$work/ids.txt")
 b_vector=$("${B[@]}" --json sync status | python3 -c "import json,sys; v=json.load(sys.stdin)['vector']; print(','.join(f'{k}:{s}' for k, s in v.items()))")
@@ -80,4 +78,7 @@ b_id=$("${B[@]}" --json identity | field '["office"]')
 "${B[@]}" peer add a "$a_listen" "$a_id" >/dev/null
 "${A[@]}" peer add b "$b_listen" "$b_id" >/dev/null
 python3 Benchmarks/sync_bench.py "$work/a.sock" "$work/b.sock" "$work/ids.txt" "$EDITS"
+"${A[@]}" sync now >/dev/null
+[ "$("${A[@]}" --json sync status | field '["digest"]')" = "$("${B[@]}" --json sync status | field '["digest"]')" ] \
+  && echo "A and B: content digests equal" || echo "A and B: CONTENT DIGESTS DIFFER"
 echo "peak RSS: A $(grep VmHWM /proc/$(cat "$work/a.pid")/status | awk '{print $2}') kB, B $(grep VmHWM /proc/$(cat "$work/b.pid")/status | awk '{print $2}') kB"
