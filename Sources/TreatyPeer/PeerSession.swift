@@ -215,6 +215,7 @@ actor PeerSession {
                 envelopes = try LargeStack.run { try batch.map { try ChangeSetEnvelope(decoding: $0) } }
             } catch {
                 // A peer that sends a forged or damaged change set is cut off; nothing of the batch is applied.
+                logger.warning("refused a change set from a peer", metadata: ["peer": "\(name)", "why": "\(error)"])
                 await sendLast(.error("refused a change set: \(error)"))
                 throw PeerError.refused("\(name) sent a change set that does not verify: \(error)")
             }

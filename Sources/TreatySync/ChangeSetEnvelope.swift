@@ -29,7 +29,8 @@ public struct ChangeSetEnvelope: Sendable, Hashable {
     /// No change set may be larger than this (bytes, encoded).
     public static let maximumSize = 256 << 20
 
-    /// Builds and signs a change set. Signing is done by the caller's key; see ``sign(_:with:)``.
+    /// Builds a change set and signs it with `signingKey`, whose public key is `publicKey`. Call it on a thread with
+    /// a large stack (``LargeStack``).
     public init(
         signingKey: Curve25519.Signing.PrivateKey, publicKey: Data, seq: UInt64, clock: UInt64,
         schemaVersion: UInt32, user: String, dependencies: VersionVector, changeset: Data

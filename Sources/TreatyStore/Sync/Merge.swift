@@ -34,15 +34,13 @@ public struct HeldChangeSet: Sendable, Equatable {
 struct Merge {
     let db: Database
     let policy: MergePolicy
-    let localOffice: String
     private var origins: [Int64: String] = [:]
     private(set) var events: [ChangeEvent] = []
     private(set) var conflicts = 0
 
-    init(_ db: Database, policy: MergePolicy, localOffice: String) {
+    init(_ db: Database, policy: MergePolicy) {
         self.db = db
         self.policy = policy
-        self.localOffice = localOffice
     }
 
     /// Stores each new change set and applies every stored one whose dependencies are met, in causal order;

@@ -289,9 +289,8 @@ extension TreatyStore {
     /// Stores and applies change sets that were checked on arrival (``ChangeSetEnvelope/init(decoding:)``).
     public func receive(_ envelopes: [ChangeSetEnvelope]) async throws(StoreError) -> ReceiveSummary {
         let policy = options.mergePolicy
-        let me = office.id
         let (summary, events) = try await writeUncaptured { db in
-            var merge = Merge(db, policy: policy, localOffice: me)
+            var merge = Merge(db, policy: policy)
             let summary = try merge.receive(envelopes)
             return (summary, merge.events)
         }
@@ -316,9 +315,8 @@ extension TreatyStore {
     /// Applies held change sets that can be now (after an office was added, or after an upgrade).
     public func applyHeld() async throws(StoreError) -> Int {
         let policy = options.mergePolicy
-        let me = office.id
         let (count, events) = try await writeUncaptured { db in
-            var merge = Merge(db, policy: policy, localOffice: me)
+            var merge = Merge(db, policy: policy)
             return (try merge.applyHeld(), merge.events)
         }
         publish(events)
