@@ -23,8 +23,13 @@ final class DaemonProcess: @unchecked Sendable {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
+    /// Writing to a socket or pipe whose other end is gone must fail with EPIPE, not end the test process with
+    /// SIGPIPE (a daemon stopped while a client still writes).
+    static let pipeSignalIgnored: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
+
     /// Starts treatyd and waits (generously) until its socket accepts.
     init(config: [String: JSONValue]? = nil, directory: String? = nil) async throws {
+        Self.pipeSignalIgnored
         self.directory = directory ?? ("/tmp/treaty-e2e-" + String(UUID().uuidString.prefix(8)))
         try FileManager.default.createDirectory(atPath: self.directory, withIntermediateDirectories: true)
         socketPath = self.directory + "/treaty.sock"

@@ -13,7 +13,7 @@ private let seeds: [UInt64] = {
     return (0..<UInt64(count)).map { $0 &* 7919 &+ 1 }
 }()
 
-@Suite("Sync converges")
+@Suite("Sync converges", .serialized)
 struct SyncConvergenceTests {
     @Test("offices that exchange everything hold the same content and list the same conflicts", arguments: seeds)
     func converges(seed: UInt64) async throws {
