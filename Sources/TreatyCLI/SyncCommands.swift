@@ -159,7 +159,7 @@ struct SyncImport: AsyncParsableCommand {
                 "applied \(summary["applied"]?.intValue ?? 0), already had \(summary["already_had"]?.intValue ?? 0), "
                     + "held back \(held.count), conflicts \(summary["conflicts"]?.intValue ?? 0)")
             for entry in held.prefix(10) {
-                print("  held: \(entry["office"]?.stringValue?.prefix(12) ?? "") #\(entry["seq"]?.intValue ?? 0): \(entry["reason"]?.stringValue ?? "")")
+                print("  held: " + heldLine(entry))
             }
             if held.count > 10 { print("  ... and \(held.count - 10) more (treaty sync status)") }
         }
@@ -189,10 +189,15 @@ struct SyncStatusCommand: AsyncParsableCommand {
             let held = status["held"]?.arrayValue ?? []
             print("held back \(held.count)")
             for entry in held {
-                print("  \(entry["office"]?.stringValue?.prefix(12) ?? "") #\(entry["seq"]?.intValue ?? 0): \(entry["reason"]?.stringValue ?? "")")
+                print("  " + heldLine(entry))
             }
         }
     }
+}
+
+/// One held change set: its office, number and why it waits.
+func heldLine(_ entry: JSONValue) -> String {
+    "\(entry["office"]?.stringValue?.prefix(12) ?? "") #\(entry["seq"]?.intValue ?? 0): \(entry["reason"]?.stringValue ?? "")"
 }
 
 func officeNames(_ client: TreatyClient) async throws -> [String: String] {

@@ -1,6 +1,7 @@
 import Foundation
 import TreatyModel
 import TreatyProtocol
+import TreatySync
 
 /// How treatyd runs: where its state and socket are, who may write, and its limits.
 ///
@@ -75,8 +76,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
 
     /// HOST:PORT with a port number.
     static func isAddress(_ text: String) -> Bool {
-        guard let colon = text.lastIndex(of: ":"), colon > text.startIndex else { return false }
-        return Int(text[text.index(after: colon)...]).map { (0...65535).contains($0) } ?? false
+        PeerAddress.split(text) != nil
     }
 
     /// Applies the keys of a JSON configuration file.

@@ -10,7 +10,6 @@ import X509
 public struct OfficeCertificate: Sendable {
     public let certificate: NIOSSLCertificate
     public let privateKey: NIOSSLPrivateKey
-    public let notValidAfter: Date
 
     /// Makes a certificate for the office whose raw Ed25519 private key is `rawKey`, valid for `validity`.
     public init(rawKey: Data, officeID: String, now: Date = Date(), validity: TimeInterval = 365 * 86_400) throws {
@@ -38,6 +37,5 @@ public struct OfficeCertificate: Sendable {
             0x30, 0x2E, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2B, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
         ] + Array(rawKey)
         self.privateKey = try NIOSSLPrivateKey(bytes: pkcs8, format: .der)
-        self.notValidAfter = now.addingTimeInterval(validity)
     }
 }

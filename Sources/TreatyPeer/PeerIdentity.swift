@@ -21,7 +21,7 @@ public enum PeerIdentity {
 
     /// The office id a certificate speaks for, or nil when its key is not Ed25519.
     public static func office(of certificate: NIOSSLCertificate) -> String? {
-        rawKey(of: certificate).map { Data(SHA256.hash(data: $0)).hex }
+        rawKey(of: certificate).map { OfficeID.of(publicKey: $0) }
     }
 }
 

@@ -330,11 +330,7 @@ public actor PeerService {
     }
 
     static func split(_ address: String) throws -> (String, Int) {
-        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
-            (0...65535).contains(port)
-        else { throw PeerError.refused("\(address) is not HOST:PORT") }
-        var host = String(address[..<colon])
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard let (host, port) = PeerAddress.split(address) else { throw PeerError.refused("\(address) is not HOST:PORT") }
         return (host, port)
     }
 }

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import TreatyModel
+import TreatySync
 
 #if canImport(Glibc)
     import Glibc
@@ -35,7 +36,7 @@ public struct OfficeIdentity: Sendable {
 
     /// The office id for a raw public key.
     public static func id(of rawPublicKey: Data) -> String {
-        SHA256.hash(data: rawPublicKey).map { String(format: "%02x", $0) }.joined()
+        OfficeID.of(publicKey: rawPublicKey)
     }
 
     /// Makes a new key and writes it to `path` with mode 0600. Fails if the file exists.

@@ -4,8 +4,6 @@ import Foundation
 struct ByteWriter {
     private(set) var data = Data()
 
-    mutating func u8(_ value: UInt8) { data.append(value) }
-
     mutating func u32(_ value: UInt32) {
         withUnsafeBytes(of: value.bigEndian) { data.append(contentsOf: $0) }
     }
@@ -40,8 +38,6 @@ struct ByteReader {
         defer { offset += count }
         return data[offset..<(offset + count)]
     }
-
-    mutating func u8() throws(SyncError) -> UInt8 { try bytes(1).first! }
 
     mutating func u32() throws(SyncError) -> UInt32 {
         try bytes(4).reduce(0) { $0 << 8 | UInt32($1) }

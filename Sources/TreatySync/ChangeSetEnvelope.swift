@@ -57,7 +57,7 @@ public struct ChangeSetEnvelope: Sendable, Hashable {
         } catch {
             throw .malformed("cannot sign: \(error)")
         }
-        self.origin = Data(SHA256.hash(data: publicKey)).hex
+        self.origin = OfficeID.of(publicKey: publicKey)
         self.publicKey = publicKey
         self.seq = seq
         self.clock = clock
@@ -103,7 +103,7 @@ public struct ChangeSetEnvelope: Sendable, Hashable {
         }
         let signed = encoded.prefix(encoded.count - Self.signatureLength)
         let signature = encoded.suffix(Self.signatureLength)
-        let origin = Data(SHA256.hash(data: publicKey)).hex
+        let origin = OfficeID.of(publicKey: publicKey)
         if verify {
             guard seq > 0, let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey),
                 key.isValidSignature(signature, for: signed)

@@ -44,7 +44,7 @@ public struct VersionVector: Sendable, Hashable, CustomStringConvertible {
             }
             let name = pieces[0].lowercased()
             let origin: String
-            if name.count == 64, Data(hex: name) != nil {
+            if OfficeID.isWellFormed(name) {
                 origin = name
             } else {
                 let matches = known.filter { $0.hasPrefix(name) }

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import TreatyModel
+import TreatyStore
 
 /// Params for the interface document's examples, which run against a database holding examples/seed.jsonl.
 ///
@@ -106,6 +107,6 @@ public struct ExampleIDs: Sendable {
 
 enum OfficeIDs {
     static func id(_ publicKeyBase64: String) -> String {
-        SHA256.hash(data: Data(base64Encoded: publicKeyBase64) ?? Data()).map { String(format: "%02x", $0) }.joined()
+        OfficeIdentity.id(of: Data(base64Encoded: publicKeyBase64) ?? Data())
     }
 }

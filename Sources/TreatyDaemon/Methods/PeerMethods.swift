@@ -51,7 +51,8 @@ enum PeerMethods {
                 }
                 try await call.store { try await peers.refresh() }
                 // As added: the connection it starts reports in peer.list.
-                return try await json(PeerService.Status(peer: added, connected: false, traffic: PeerTraffic()), store: store)
+                let held = try await call.store { try await store.versionVector() }
+                return json(PeerService.Status(peer: added, connected: false, traffic: PeerTraffic()), held: held)
             },
             RPCMethod(
                 "peer.list",
@@ -60,9 +61,8 @@ enum PeerMethods {
                 result: ["type": "object", "required": ["peers"], "additionalProperties": false, "properties": ["peers": ["type": "array", "items": peer]]]
             ) { call throws(RPCError) in
                 let status = try await call.store { try await peers.status() }
-                var list: [JSONValue] = []
-                for entry in status { list.append(try await json(entry, store: store)) }
-                return ["peers": .array(list)]
+                let held = try await call.store { try await store.versionVector() }
+                return ["peers": .array(status.map { json($0, held: held) })]
             },
             RPCMethod(
                 "peer.remove", "Unpins a peer and closes its connection. Its office stays in the offices table.",
@@ -110,11 +110,10 @@ enum PeerMethods {
         ]
     }
 
-    static func json(_ status: PeerService.Status?, store: TreatyStore) async throws(RPCError) -> JSONValue {
-        guard let status else { return .null }
-        let mine = try await RPCCall.storeCall { try await store.versionVector() }
+    /// A peer's row; `held` is this office's vector, against which its lag per origin is counted.
+    static func json(_ status: PeerService.Status, held: VersionVector) -> JSONValue {
         var lags: [String: JSONValue] = [:]
-        for (origin, seq) in mine.entries where seq > status.peer.vector[origin] {
+        for (origin, seq) in held.entries where seq > status.peer.vector[origin] {
             lags[origin] = .int(Int64(seq - status.peer.vector[origin]))
         }
         let peer = status.peer

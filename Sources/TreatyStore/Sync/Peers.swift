@@ -22,7 +22,7 @@ extension TreatyStore {
     /// Pins a peer: connections to and from it are accepted only when its key hashes to `office`.
     public func addPeer(name: String, address: String, office: String) async throws(StoreError) -> Peer {
         let office = office.lowercased()
-        guard office.count == 64, office.allSatisfy(\.isHexDigit) else {
+        guard OfficeID.isWellFormed(office) else {
             throw .invalidArgument("an office id is 64 hex characters (treaty identity prints it), not \"\(office)\"")
         }
         guard !name.isEmpty, name.count <= 64, !name.contains(where: \.isWhitespace) else {
@@ -49,9 +49,7 @@ extension TreatyStore {
 
     /// HOST:PORT with a port in 1...65535 and a host that is not empty.
     static func checkAddress(_ address: String) throws(StoreError) {
-        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
-            (1...65535).contains(port), colon > address.startIndex
-        else { throw .invalidArgument("a peer address is HOST:PORT, such as 10.0.0.2:7420, not \"\(address)\"") }
+        guard let (_, port) = PeerAddress.split(address), port > 0 else { throw .invalidArgument("a peer address is HOST:PORT, such as 10.0.0.2:7420, not \"\(address)\"") }
     }
 
     /// Unpins a peer. Its office stays in the offices table (its change sets still apply when relayed).

@@ -82,7 +82,7 @@ extension TreatyStore {
         -> TreatyModel.Record
     {
         let id = id.lowercased()
-        guard id.count == 64, id.allSatisfy(\.isHexDigit) else {
+        guard OfficeID.isWellFormed(id) else {
             throw .invalidArgument("an office id is 64 hex characters (treaty identity prints it), not \"\(id)\"")
         }
         var key = publicKey
@@ -253,7 +253,7 @@ extension TreatyStore {
         let ids = try String.fetchAll(db, sql: "SELECT id FROM office")
         let lower = text.lowercased()
         // A full id names an office even before it is admitted here.
-        if ids.contains(lower) || (lower.count == 64 && lower.allSatisfy(\.isHexDigit)) { return lower }
+        if ids.contains(lower) || OfficeID.isWellFormed(lower) { return lower }
         let byPrefix = lower.count >= 6 ? ids.filter { $0.hasPrefix(lower) } : []
         let byName = try String.fetchAll(db, sql: "SELECT id FROM office WHERE name = ? COLLATE NOCASE", arguments: [text])
         let matches = Set(byPrefix + byName)
