@@ -107,9 +107,17 @@ struct PeerNetworkTests {
             "0", String(upstream), "150000",
         ]
         let output = Pipe()
+        let input = Pipe()
         proxy.standardOutput = output
+        // The proxy ends when its input closes: `python3` may be a wrapper script that a signal to its pid does not
+        // reach, and an orphaned proxy holding the test run's output open made `swift test` wait forever.
+        proxy.standardInput = input
+        proxy.standardError = FileHandle.nullDevice
         try proxy.run()
-        defer { proxy.terminate() }
+        defer {
+            try? input.fileHandleForWriting.close()
+            proxy.terminate()
+        }
         let port = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         // A reaches B only through the proxy; B pins A (first, so the proxy's first connection is let in) at a port

@@ -4,16 +4,16 @@ import TreatyModel
 
 @testable import TreatyStore
 
-/// Seeds for the randomized sync test: 100 by default (see docs/sync.md); `TREATY_SYNC_SEEDS=5000` runs more,
+/// Seeds for the randomized sync test: 200 by default; `TREATY_SYNC_SEEDS=5000` runs more,
 /// `TREATY_SYNC_SEED=1234` runs one (to reproduce a failure).
 private let seeds: [UInt64] = {
     let environment = ProcessInfo.processInfo.environment
     if let one = environment["TREATY_SYNC_SEED"].flatMap(UInt64.init) { return [one] }
-    let count = environment["TREATY_SYNC_SEEDS"].flatMap(Int.init) ?? 100
+    let count = environment["TREATY_SYNC_SEEDS"].flatMap(Int.init) ?? 200
     return (0..<UInt64(count)).map { $0 &* 7919 &+ 1 }
 }()
 
-@Suite("Sync converges", .serialized)
+@Suite("Sync converges")
 struct SyncConvergenceTests {
     @Test("offices that exchange everything hold the same content and list the same conflicts", arguments: seeds)
     func converges(seed: UInt64) async throws {

@@ -5,8 +5,10 @@ usage: cutting_proxy.py LISTEN_PORT UPSTREAM_PORT CUT_AFTER_BYTES
 
 Prints the port it listens on, then forwards every connection to UPSTREAM_PORT on 127.0.0.1. The first
 connection is closed (both ways, abruptly) once CUT_AFTER_BYTES bytes have gone from the client to the
-upstream: a transfer cut in the middle of a frame. Later connections are forwarded whole.
+upstream: a transfer cut in the middle of a frame. Later connections are forwarded whole. It exits when its standard input closes (the test that started it
+is done or gone), so it never outlives the test run holding its output open.
 """
+import os
 import socket
 import sys
 import threading
@@ -48,6 +50,12 @@ def serve(client):
             pass
 
 
+def exit_with_parent():
+    sys.stdin.read()
+    os._exit(0)
+
+
+threading.Thread(target=exit_with_parent, daemon=True).start()
 server = socket.socket()
 server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 server.bind(("127.0.0.1", listen_port))
