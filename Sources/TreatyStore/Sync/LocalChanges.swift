@@ -22,9 +22,7 @@ enum LocalChanges {
                 schemaVersion: UInt32(Schema.version), user: user, dependencies: dependencies, changeset: changeset)
         }
         let origin = try SyncTables.originNumber(db, office.id)
-        try db.cachedStatement(
-            sql: "INSERT INTO sync_log (origin, seq, clock, user, envelope, applied) VALUES (?, ?, ?, ?, ?, 1)"
-        ).execute(arguments: [origin, Int64(seq), Int64(bitPattern: stamp), user, envelope.encoded])
+        try SyncTables.log(db, envelope, origin: origin, applied: true)
         try SyncTables.setLastClock(db, stamp)
         let writer = ClockEntry(origin: origin, seq: Int64(seq), clock: Int64(bitPattern: stamp))
         for row in try Changeset.rows(changeset) {

@@ -56,10 +56,7 @@ struct Merge {
                 summary.alreadyHad += 1
                 continue
             }
-            try db.cachedStatement(
-                sql: "INSERT INTO sync_log (origin, seq, clock, user, envelope, applied) VALUES (?, ?, ?, ?, ?, 0)"
-            ).execute(
-                arguments: [origin, Int64(envelope.seq), Int64(bitPattern: envelope.clock), envelope.user, envelope.encoded])
+            try SyncTables.log(db, envelope, origin: origin, applied: false)
         }
         summary.applied = try applyHeld()
         summary.held = try Self.held(db)

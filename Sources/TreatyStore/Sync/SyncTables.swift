@@ -94,6 +94,17 @@ enum SyncTables {
         return vector
     }
 
+    /// Appends a change set to the log: this office's own (applied as it is made) or one received (held until
+    /// ``Merge`` applies it).
+    static func log(_ db: Database, _ envelope: ChangeSetEnvelope, origin: Int64, applied: Bool) throws {
+        try db.cachedStatement(
+            sql: "INSERT INTO sync_log (origin, seq, clock, user, envelope, applied) VALUES (?, ?, ?, ?, ?, ?)"
+        ).execute(
+            arguments: [
+                origin, Int64(envelope.seq), Int64(bitPattern: envelope.clock), envelope.user, envelope.encoded, applied,
+            ])
+    }
+
     /// The last clock stamp this office made or saw.
     static func lastClock(_ db: Database) throws -> UInt64 {
         try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM treaty_meta WHERE key = 'hlc'")).flatMap { UInt64($0) } ?? 0
