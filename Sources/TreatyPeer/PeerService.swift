@@ -47,6 +47,17 @@ public actor PeerService {
     /// The address the listener is bound to, when there is one.
     public private(set) var listeningAddress: String?
 
+    /// The key a dialed peer offered when it was not the pinned one, set by the verification callback, for the
+    /// error that attempt ends with.
+    final class OfferedKey: Sendable {
+        let office = Mutex<String?>(nil)
+
+        /// What to note for `peer` when its key was refused; nil when it was not.
+        func refusal(of peer: Peer) -> String? {
+            office.withLock { $0 }.map { "refused: \(peer.address) presented office \($0), not the pinned \(peer.office)" }
+        }
+    }
+
     /// Offices allowed in, read by the TLS verification callbacks on the event loops.
     final class Pins: Sendable {
         private let offices = Mutex<[String: String]>([:])
@@ -177,6 +188,7 @@ public actor PeerService {
         var backoff = Duration.seconds(1)
         while !Task.isCancelled {
             if sessions[peer.office] == nil {
+                let offered = OfferedKey()
                 do {
                     let (host, port) = try Self.split(peer.address)
                     let channel = try await ClientBootstrap(group: group)
@@ -187,16 +199,15 @@ public actor PeerService {
                                     channel,
                                     handler: try NIOSSLClientHandler(
                                         context: self.tls, serverHostname: nil,
-                                        customVerificationCallback: self.verify(expected: peer, channel)))
+                                        customVerificationCallback: self.verify(expected: peer, offered: offered, channel)))
                             }
                         }
                     backoff = .seconds(1)
-                    await serve(channel, expected: peer)
+                    await serve(channel, expected: peer, offered: offered)
                 } catch {
                     logger.notice("cannot reach peer", metadata: ["peer": "\(peer.name)", "why": "\(PeerError.describe(error))"])
-                    if !(await lastErrorIsRefusal(peer)) {
-                        try? await store.notePeer(office: peer.office, error: .some("cannot connect: \(PeerError.describe(error))"))
-                    }
+                    let why = offered.refusal(of: peer) ?? "cannot connect: \(PeerError.describe(error))"
+                    try? await store.notePeer(office: peer.office, error: .some(why))
                 }
             }
             try? await Task.sleep(for: backoff)
@@ -238,8 +249,10 @@ public actor PeerService {
     }
 
     /// Accepts the server only if its key hashes to the office pinned for this peer.
-    private nonisolated func verify(expected peer: Peer, _ channel: any Channel) -> NIOSSLCustomVerificationCallback {
-        { [logger, store] chain, promise in
+    private nonisolated func verify(expected peer: Peer, offered: OfferedKey, _ channel: any Channel)
+        -> NIOSSLCustomVerificationCallback
+    {
+        { [logger] chain, promise in
             let office = chain.first.flatMap(PeerIdentity.office(of:))
             if office == peer.office {
                 promise.succeed(.certificateVerified)
@@ -247,18 +260,14 @@ public actor PeerService {
                 logger.warning(
                     "refused a peer whose key is not the pinned one",
                     metadata: ["peer": "\(peer.name)", "pinned": "\(peer.office)", "offered": "\(office ?? "(not Ed25519)")"])
-                Task {
-                    try? await store.notePeer(
-                        office: peer.office,
-                        error: .some("refused: \(peer.address) presented office \(office ?? "(not Ed25519)"), not the pinned \(peer.office)"))
-                }
+                offered.office.withLock { $0 = office ?? "(not Ed25519)" }
                 promise.succeed(.failed)
             }
         }
     }
 
     /// Runs a verified connection as a session until it ends.
-    private func serve(_ established: Connection, expected: Peer?) async {
+    private func serve(_ established: Connection, expected: Peer?, offered: OfferedKey? = nil) async {
         let connection = established.channel
         var started: PeerSession?
         do {
@@ -284,20 +293,14 @@ public actor PeerService {
             }
         } catch {
             var why = PeerError.describe(error)
-            if let started, expected != nil, await !started.heardHello {
+            if let expected, let refusal = offered?.refusal(of: expected) {
+                why = refusal
+            } else if let started, expected != nil, await !started.heardHello {
                 why = await started.closedReason().description
             }
             logger.notice("peer connection ended", metadata: ["peer": "\(expected?.name ?? "inbound")", "why": "\(why)"])
-            if let expected, !(await lastErrorIsRefusal(expected)) {
-                try? await store.notePeer(office: expected.office, error: .some(why))
-            }
+            if let expected { try? await store.notePeer(office: expected.office, error: .some(why)) }
         }
-    }
-
-    /// True when the last error noted for a peer is the refusal of a key that is not the pinned one, which
-    /// says more than the handshake failure that follows it.
-    private func lastErrorIsRefusal(_ peer: Peer) async -> Bool {
-        (try? await store.peers().first { $0.name == peer.name }?.lastError?.hasPrefix("refused: ")) ?? false
     }
 
     /// Pinning a peer is trusting it: its office joins the offices table (with the key from its certificate)
