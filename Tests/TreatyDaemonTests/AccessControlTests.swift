@@ -18,8 +18,8 @@ struct AccessControlTests {
     }
 
     /// Runs the CLI as `user`; returns exit status and combined output.
-    static func treaty(as user: String, _ binary: String, _ arguments: [String]) throws -> (Int32, String) {
-        try runProgram("/usr/sbin/runuser", ["-u", user, "--", binary] + arguments)
+    static func treaty(as user: String, _ binary: String, _ arguments: [String]) async throws -> (Int32, String) {
+        try await runProgram("/usr/sbin/runuser", ["-u", user, "--", binary] + arguments)
     }
 
     @Test(
@@ -37,18 +37,18 @@ struct AccessControlTests {
         chmod(binary, 0o755)
         let socket = ["--socket", daemon.socketPath]
 
-        let (outsiderStatus, outsider) = try Self.treaty(as: "treaty-outsider", binary, socket + ["person", "list"])
+        let (outsiderStatus, outsider) = try await Self.treaty(as: "treaty-outsider", binary, socket + ["person", "list"])
         #expect(outsiderStatus == 4)
         #expect(outsider.contains("treaty"), "the refusal names the group to join: \(outsider)")
 
-        let (readStatus, read) = try Self.treaty(as: "treaty-reader", binary, socket + ["search", "Khalilov"])
+        let (readStatus, read) = try await Self.treaty(as: "treaty-reader", binary, socket + ["search", "Khalilov"])
         #expect(readStatus == 0, "\(read)")
         #expect(read.contains("Cəlil Xəlilov"))
-        let (writeStatus, write) = try Self.treaty(as: "treaty-reader", binary, socket + ["person", "add", "name=Nobody"])
+        let (writeStatus, write) = try await Self.treaty(as: "treaty-reader", binary, socket + ["person", "add", "name=Nobody"])
         #expect(writeStatus == 4)
         #expect(write.contains("treaty-writers"), "\(write)")
 
-        let (addStatus, added) = try Self.treaty(as: "treaty-writer", binary, socket + ["--json", "person", "add", "name=Somebody"])
+        let (addStatus, added) = try await Self.treaty(as: "treaty-writer", binary, socket + ["--json", "person", "add", "name=Somebody"])
         #expect(addStatus == 0, "\(added)")
         let record = try JSONCodec.decode(added)
         #expect(record["created_user"] == "treaty-writer")

@@ -81,9 +81,9 @@ struct DaemonBehaviourTests {
     }
 
     @Test("treaty with no daemon exits 3 and names the socket it tried")
-    func cliWithoutDaemon() throws {
+    func cliWithoutDaemon() async throws {
         let path = "/tmp/treaty-no-daemon-\(UUID().uuidString.prefix(8)).sock"
-        let (status, message) = try runProgram(
+        let (status, message) = try await runProgram(
             DaemonProcess.productsDirectory.appendingPathComponent("treaty").path, ["--socket", path, "status"])
         #expect(status == 3)
         #expect(message.contains(path))
@@ -192,8 +192,8 @@ func rpcError(_ body: () async throws -> JSONValue) async -> RPCError? {
 @Suite("The CLI against a live daemon", .serialized)
 struct CLITests {
     /// Runs `treaty` with the daemon's socket; returns status and stdout.
-    static func treaty(_ daemon: DaemonProcess, _ arguments: [String]) throws -> (Int32, String) {
-        try runProgram(
+    static func treaty(_ daemon: DaemonProcess, _ arguments: [String]) async throws -> (Int32, String) {
+        try await runProgram(
             DaemonProcess.productsDirectory.appendingPathComponent("treaty").path, ["--socket", daemon.socketPath] + arguments,
             stderrToo: false)
     }
@@ -201,13 +201,13 @@ struct CLITests {
     @Test("An edit made through the CLI shows in `treaty changes` with its user, office and the fields before and after")
     func changes() async throws {
         let daemon = try await DaemonProcess()
-        let (added, addOutput) = try Self.treaty(daemon, ["--json", "person", "add", "name=Cəlil Xəlilov"])
+        let (added, addOutput) = try await Self.treaty(daemon, ["--json", "person", "add", "name=Cəlil Xəlilov"])
         #expect(added == 0, "\(addOutput)")
         let person = try JSONCodec.decode(addOutput)
         let short = try #require(person["short_id"]?.stringValue)
-        let (edited, _) = try Self.treaty(daemon, ["person", "edit", short, "note=military expert"])
+        let (edited, _) = try await Self.treaty(daemon, ["person", "edit", short, "note=military expert"])
         #expect(edited == 0)
-        let (status, output) = try Self.treaty(daemon, ["--json", "changes", "--record", short])
+        let (status, output) = try await Self.treaty(daemon, ["--json", "changes", "--record", short])
         #expect(status == 0)
         let changes = try #require(try JSONCodec.decode(output).arrayValue)
         #expect(changes.map { $0["operation"] } == ["created", "updated"])
@@ -219,7 +219,7 @@ struct CLITests {
         #expect(changes.allSatisfy { $0["office"] == office })
         #expect(changes[1]["before"] == ["note": nil] && changes[1]["after"] == ["note": "military expert"])
         // And in the human form, the field's change is spelled out.
-        let (_, human) = try Self.treaty(daemon, ["changes", "--record", short])
+        let (_, human) = try await Self.treaty(daemon, ["changes", "--record", short])
         #expect(human.contains("note: (none) -> \"military expert\""))
     }
 
@@ -233,9 +233,9 @@ struct CLITests {
         _ = try await ankaraClient.call("person.update", ["id": made["id"]!, "version": 1, "set": ["note": "MP"]])
         await ankaraClient.close()
         let file = ankara.directory + "/ankara.jsonl"
-        #expect(try Self.treaty(ankara, ["export", "--out", file]).0 == 0)
-        #expect(try Self.treaty(baku, ["import", file]).0 == 0)
-        let (status, output) = try Self.treaty(baku, ["--json", "changes", "--office", String(ankaraOffice.prefix(10))])
+        #expect(try await Self.treaty(ankara, ["export", "--out", file]).0 == 0)
+        #expect(try await Self.treaty(baku, ["import", file]).0 == 0)
+        let (status, output) = try await Self.treaty(baku, ["--json", "changes", "--office", String(ankaraOffice.prefix(10))])
         #expect(status == 0)
         let changes = try #require(try JSONCodec.decode(output).arrayValue)
         let person = changes.filter { $0["record_id"] == made["id"] }
@@ -253,24 +253,24 @@ struct CLITests {
     func searchAndShow() async throws {
         let daemon = try await DaemonProcess()
         try await daemon.seed()
-        let (status, output) = try Self.treaty(daemon, ["search", "Jalil", "Khalilov"])
+        let (status, output) = try await Self.treaty(daemon, ["search", "Jalil", "Khalilov"])
         #expect(status == 0 && output.contains("Cəlil Xəlilov"))
-        let (listed, list) = try Self.treaty(daemon, ["--json", "agreement", "list", "kind=memorandum"])
+        let (listed, list) = try await Self.treaty(daemon, ["--json", "agreement", "list", "kind=memorandum"])
         #expect(listed == 0)
         let memo = try #require(try JSONCodec.decode(list).arrayValue?.first?["short_id"]?.stringValue)
-        let (shown, brief) = try Self.treaty(daemon, ["agreement", "show", memo])
+        let (shown, brief) = try await Self.treaty(daemon, ["agreement", "show", memo])
         #expect(shown == 0)
         for part in ["Parties", "Provisions", "Timeline", "Relations", "What was said", "title unknown", "complements"] {
             #expect(brief.contains(part), "\(part)")
         }
-        #expect(try Self.treaty(daemon, ["agreement", "show", "zzzzzzzz"]).0 == 5)
+        #expect(try await Self.treaty(daemon, ["agreement", "show", "zzzzzzzz"]).0 == 5)
     }
 }
 
 @Suite("Research outputs through the CLI", .serialized)
 struct ResearchOutputTests {
-    static func treaty(_ daemon: DaemonProcess, _ arguments: [String], path: String? = nil) throws -> (Int32, String) {
-        try runProgram(
+    static func treaty(_ daemon: DaemonProcess, _ arguments: [String], path: String? = nil) async throws -> (Int32, String) {
+        try await runProgram(
             DaemonProcess.productsDirectory.appendingPathComponent("treaty").path, ["--socket", daemon.socketPath] + arguments,
             environment: path.map { ["PATH": $0] })
     }
@@ -309,14 +309,14 @@ struct ResearchOutputTests {
         #expect(standings == ["in_force": 2, "signed": 1, "none": 1])
 
         let dotFile = daemon.directory + "/g.dot"
-        #expect(try Self.treaty(daemon, ["graph", "--org", "OTS", "--on", "2023-01-01", "--format", "dot", "--out", dotFile]).0 == 0)
+        #expect(try await Self.treaty(daemon, ["graph", "--org", "OTS", "--on", "2023-01-01", "--format", "dot", "--out", dotFile]).0 == 0)
         let dot = try String(contentsOfFile: dotFile, encoding: .utf8)
         #expect(dot.components(separatedBy: " -- ").count - 1 == 4)
         #expect(dot.contains("treaty 1992") && dot.contains("style=solid") && dot.contains("style=dashed"))
 
         let graphML = daemon.directory + "/g.graphml"
-        #expect(try Self.treaty(daemon, ["graph", "--org", "OTS", "--on", "2023-01-01", "--format", "graphml", "--out", graphML]).0 == 0)
-        let (status, counted) = try runProgram(
+        #expect(try await Self.treaty(daemon, ["graph", "--org", "OTS", "--on", "2023-01-01", "--format", "graphml", "--out", graphML]).0 == 0)
+        let (status, counted) = try await runProgram(
             "/usr/bin/env",
             ["python3", "-c", "import networkx as nx, sys; g = nx.read_graphml(sys.argv[1]); "
                 + "print(g.number_of_nodes(), g.number_of_edges(), sorted(d['standing'] for _, _, d in g.edges(data=True)))", graphML])
@@ -331,13 +331,13 @@ struct ResearchOutputTests {
         let svg = daemon.directory + "/g.svg"
         let withDot = FileManager.default.isExecutableFile(atPath: "/usr/bin/dot")
         if withDot {
-            #expect(try Self.treaty(daemon, ["graph", "--org", "OTS", "--format", "svg", "--out", svg]).0 == 0)
+            #expect(try await Self.treaty(daemon, ["graph", "--org", "OTS", "--format", "svg", "--out", svg]).0 == 0)
             let data = try Data(contentsOf: URL(fileURLWithPath: svg))
-            #expect(try runProgram("/usr/bin/env", ["python3", "-c", "import sys, xml.dom.minidom as m; "
+            #expect(try await runProgram("/usr/bin/env", ["python3", "-c", "import sys, xml.dom.minidom as m; "
                 + "d = m.parse(sys.argv[1]); sys.exit(0 if d.documentElement.tagName == 'svg' else 1)", svg]).status == 0)
             #expect(!data.isEmpty)
         }
-        let (status, output) = try Self.treaty(daemon, ["graph", "--org", "OTS", "--format", "svg", "--out", svg + "2"], path: "/nonexistent")
+        let (status, output) = try await Self.treaty(daemon, ["graph", "--org", "OTS", "--format", "svg", "--out", svg + "2"], path: "/nonexistent")
         #expect(status == 2)
         #expect(output.contains("apt-get install graphviz"))
     }
@@ -347,7 +347,7 @@ struct ResearchOutputTests {
         let (daemon, client) = try await Self.seeded()
         await client.close()
         let out = daemon.directory + "/dyadic.csv"
-        let (status, output) = try Self.treaty(
+        let (status, output) = try await Self.treaty(
             daemon, ["export", "--format", "dyadic", "--org", "OTS", "--from", "1993", "--to", "1995", "--out", out])
         #expect(status == 0, "\(output)")
         let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").map(String.init)
@@ -370,7 +370,7 @@ struct ResearchOutputTests {
         let daemon = try await DaemonProcess()
         try await daemon.seed()
         let folder = daemon.directory + "/csv"
-        let (status, output) = try Self.treaty(daemon, ["export", "--format", "csv", "--out", folder])
+        let (status, output) = try await Self.treaty(daemon, ["export", "--format", "csv", "--out", folder])
         #expect(status == 0, "\(output)")
         let people = try String(contentsOfFile: folder + "/person.csv", encoding: .utf8).split(separator: "\n")
         #expect(people.count == 1 + 6)
@@ -384,7 +384,7 @@ struct ResearchOutputTests {
         let source = try await DaemonProcess()
         try await source.seed()
         let folder = source.directory + "/csv"
-        #expect(try Self.treaty(source, ["export", "--format", "csv", "--out", folder]).0 == 0)
+        #expect(try await Self.treaty(source, ["export", "--format", "csv", "--out", folder]).0 == 0)
         // The source's own office row would be a second office elsewhere: keep the seed's records only.
         let sourceOffice = try await source.client().call("health")["office"]!.stringValue!
         let offices = try String(contentsOfFile: folder + "/office.csv", encoding: .utf8).split(separator: "\n")
@@ -392,12 +392,12 @@ struct ResearchOutputTests {
         try (offices.joined(separator: "\n") + "\n").write(toFile: folder + "/office.csv", atomically: true, encoding: .utf8)
 
         let target = try await DaemonProcess()
-        let (dry, dryOutput) = try Self.treaty(target, ["--json", "import", "--format", "csv", "--dry-run", folder])
+        let (dry, dryOutput) = try await Self.treaty(target, ["--json", "import", "--format", "csv", "--dry-run", folder])
         #expect(dry == 0, "\(dryOutput)")
         #expect(try JSONCodec.decode(dryOutput)["created"] == 147)
         let client = try await target.client()
         #expect(try await client.call("person.list")["records"]?.arrayValue?.isEmpty == true, "a dry run writes nothing")
-        let (imported, output) = try Self.treaty(target, ["--json", "import", "--format", "csv", folder])
+        let (imported, output) = try await Self.treaty(target, ["--json", "import", "--format", "csv", folder])
         #expect(imported == 0, "\(output)")
         #expect(try JSONCodec.decode(output)["created"] == 147)
         // Every record arrived as it was, provenance included.
@@ -416,11 +416,11 @@ struct ResearchOutputTests {
         try FileManager.default.createDirectory(atPath: bad, withIntermediateDirectories: true)
         try "id,kind,name,iso3,cow_code\nx1,state,Testland,TST,12\nx2,state,Otherland,OTH,twelve\n"
             .write(toFile: bad + "/actor.csv", atomically: true, encoding: .utf8)
-        let (failed, message) = try Self.treaty(target, ["import", "--format", "csv", bad])
+        let (failed, message) = try await Self.treaty(target, ["import", "--format", "csv", bad])
         #expect(failed == 2)
         #expect(message.contains("actor.csv line 3") && message.contains("cow_code"), "\(message)")
         try "id,kind,name\nx1,state,Testland\nx2,planet,Otherland\n".write(toFile: bad + "/actor.csv", atomically: true, encoding: .utf8)
-        let (refused, why) = try Self.treaty(target, ["import", "--format", "csv", bad])
+        let (refused, why) = try await Self.treaty(target, ["import", "--format", "csv", bad])
         #expect(refused != 0)
         #expect(why.contains("actor.csv line 3"), "\(why)")
     }

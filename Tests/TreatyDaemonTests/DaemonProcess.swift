@@ -10,7 +10,7 @@ import TreatyModel
 final class DaemonProcess: @unchecked Sendable {
     let directory: String
     let socketPath: String
-    private(set) var process: Process
+    private(set) var process: ChildProcess!
     let configPath: String?
     let stderrPath: String
 
@@ -41,23 +41,18 @@ final class DaemonProcess: @unchecked Sendable {
         } else {
             configPath = nil
         }
-        process = Process()
         try await start()
     }
 
     func start() async throws {
-        process = Process()
-        process.executableURL = Self.productsDirectory.appendingPathComponent("treatyd")
         var arguments = ["--state-dir", directory + "/state", "--socket", socketPath]
         if let configPath { arguments += ["--config", configPath] }
-        process.arguments = arguments
-        process.currentDirectoryURL = Self.repositoryRoot
-        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        let log = FileHandle(forWritingAtPath: stderrPath)!
-        log.seekToEndOfFile()
-        process.standardError = log
-        process.standardOutput = log
-        try process.run()
+        let log = open(stderrPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard log >= 0 else { throw ChildProcessError.cannotStart(stderrPath, errno) }
+        defer { close(log) }
+        process = try ChildProcess(
+            Self.productsDirectory.appendingPathComponent("treatyd").path, arguments, directory: Self.repositoryRoot.path,
+            output: log, error: log)
         try await waitUntilServing()
     }
 
@@ -80,14 +75,12 @@ final class DaemonProcess: @unchecked Sendable {
         try await TreatyClient.connect(socketPath: socketPath)
     }
 
-    /// Sends a signal and waits for the process to exit; returns its exit status.
+    /// Sends a signal and waits (generously) for the process to exit; returns its exit status (128 + the signal's
+    /// number when a signal ended it), or nil if it still runs.
     @discardableResult
-    func stop(signal: Int32 = SIGTERM) async -> Int32 {
-        guard process.isRunning else { return process.terminationStatus }
-        kill(process.processIdentifier, signal)
-        let end = ContinuousClock.now + .seconds(30)
-        while process.isRunning, ContinuousClock.now < end { try? await Task.sleep(for: .milliseconds(20)) }
-        return process.terminationStatus
+    func stop(signal: Int32 = SIGTERM) async -> Int32? {
+        process.send(signal)
+        return await process.exit(within: .seconds(30))
     }
 
     /// Imports examples/seed.jsonl through the socket, as `treaty import` does.
@@ -102,7 +95,7 @@ final class DaemonProcess: @unchecked Sendable {
     }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process?.killGroup()
         try? FileManager.default.removeItem(atPath: directory)
     }
 }
@@ -115,24 +108,6 @@ func withUnixAddress(_ path: String, _ body: (UnsafePointer<sockaddr>, socklen_t
     return withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
     }
-}
-
-/// Runs a program to the end; returns its exit status and its output (stdout, and stderr unless kept apart).
-@discardableResult
-func runProgram(
-    _ path: String, _ arguments: [String], stderrToo: Bool = true, environment: [String: String]? = nil
-) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = arguments
-    if let environment { process.environment = environment }
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = stderrToo ? pipe : Pipe()
-    try process.run()
-    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return (process.terminationStatus, output)
 }
 
 enum DaemonError: Error, CustomStringConvertible {
@@ -153,7 +128,7 @@ final class RawSocket: @unchecked Sendable {
     private var buffer = [UInt8]()
 
     init(path: String) throws {
-        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard withUnixAddress(path, { connect(fd, $0, $1) }) == 0 else { throw DaemonError.notServing("connect failed: \(errno)") }
     }
 

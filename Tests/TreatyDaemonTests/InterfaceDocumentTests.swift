@@ -18,13 +18,13 @@ struct InterfaceDocumentTests {
     }
 
     /// Runs the Python validator; returns its exit status and output.
-    static func validate(document: String, results: String? = nil) throws -> (Int32, String) {
-        try runProgram("/usr/bin/env", ["python3", validator, metaSchemaPath, document] + (results.map { [$0] } ?? []))
+    static func validate(document: String, results: String? = nil) async throws -> (Int32, String) {
+        try await runProgram("/usr/bin/env", ["python3", validator, metaSchemaPath, document] + (results.map { [$0] } ?? []))
     }
 
     @Test("It validates against the OpenRPC meta-schema, and a broken copy does not")
-    func metaSchema() throws {
-        let (status, output) = try Self.validate(document: Self.documentPath)
+    func metaSchema() async throws {
+        let (status, output) = try await Self.validate(document: Self.documentPath)
         #expect(status == 0, "\(output)")
         // The check can fail: drop a method's result and it must complain.
         guard case .object(var broken) = try Self.document(), case .array(var methods)? = broken["methods"],
@@ -36,7 +36,7 @@ struct InterfaceDocumentTests {
         let path = NSTemporaryDirectory() + "broken-\(UUID().uuidString).json"
         try JSONCodec.string(.object(broken)).write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        #expect(try Self.validate(document: path).0 != 0)
+        #expect(try await Self.validate(document: path).0 != 0)
     }
 
     @Test("Every served method is documented and every documented one is served; records and params are closed")
@@ -92,7 +92,7 @@ struct InterfaceDocumentTests {
         let path = NSTemporaryDirectory() + "results-\(UUID().uuidString).json"
         try JSONCodec.string(.object(raw)).write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let (status, output) = try Self.validate(document: Self.documentPath, results: path)
+        let (status, output) = try await Self.validate(document: Self.documentPath, results: path)
         #expect(status == 0, "\(output)")
     }
 }

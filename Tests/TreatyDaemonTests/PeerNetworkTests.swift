@@ -21,26 +21,26 @@ struct PeerNetworkTests {
         return try await DaemonProcess(config: ["listen": "127.0.0.1:0", "peer_poll_seconds": 2], directory: directory)
     }
 
-    static func json(_ daemon: DaemonProcess, _ arguments: [String]) throws -> JSONValue {
-        try SyncEndToEndTests.json(daemon, arguments)
+    static func json(_ daemon: DaemonProcess, _ arguments: [String]) async throws -> JSONValue {
+        try await SyncEndToEndTests.json(daemon, arguments)
     }
 
-    static func identity(_ daemon: DaemonProcess) throws -> (office: String, listen: String) {
-        let identity = try json(daemon, ["identity"])
+    static func identity(_ daemon: DaemonProcess) async throws -> (office: String, listen: String) {
+        let identity = try await json(daemon, ["identity"])
         return (identity["office"]!.stringValue!, identity["listen"]!.stringValue!)
     }
 
     /// Pins `other` at `daemon` under `name`, at `address` (else where `other` listens).
-    static func pin(_ daemon: DaemonProcess, _ name: String, _ other: DaemonProcess, address: String? = nil) throws {
-        let (office, listen) = try identity(other)
-        _ = try json(daemon, ["peer", "add", name, address ?? listen, office])
+    static func pin(_ daemon: DaemonProcess, _ name: String, _ other: DaemonProcess, address: String? = nil) async throws {
+        let (office, listen) = try await identity(other)
+        _ = try await json(daemon, ["peer", "add", name, address ?? listen, office])
     }
 
     /// Waits (generously) until `condition` holds.
-    static func eventually(_ what: String, deadline: Duration = .seconds(60), _ condition: () throws -> Bool) async throws {
+    static func eventually(_ what: String, deadline: Duration = .seconds(60), _ condition: () async throws -> Bool) async throws {
         let end = ContinuousClock.now + deadline
         while ContinuousClock.now < end {
-            if (try? condition()) == true { return }
+            if (try? await condition()) == true { return }
             try await Task.sleep(for: .milliseconds(100))
         }
         Issue.record("timed out waiting until \(what)")
@@ -52,14 +52,14 @@ struct PeerNetworkTests {
     /// Waits until `receiver` holds every change set `origin` made (at least `count` of them).
     static func caughtUp(_ receiver: DaemonProcess, with origin: DaemonProcess, office: String, atLeast count: Int) async throws {
         try await eventually("the receiver holds all of the origin's change sets", deadline: .seconds(600)) {
-            let made = try json(origin, ["sync", "status"])["vector"]?[office]?.intValue ?? 0
-            let held = try json(receiver, ["sync", "status"])["vector"]?[office]?.intValue ?? 0
+            let made = try await json(origin, ["sync", "status"])["vector"]?[office]?.intValue ?? 0
+            let held = try await json(receiver, ["sync", "status"])["vector"]?[office]?.intValue ?? 0
             return made >= Int64(count) && held == made
         }
     }
 
-    static func peer(_ daemon: DaemonProcess, _ name: String) throws -> JSONValue? {
-        try json(daemon, ["peer", "list"])["peers"]?.arrayValue?.first { $0["name"]?.stringValue == name }
+    static func peer(_ daemon: DaemonProcess, _ name: String) async throws -> JSONValue? {
+        try await json(daemon, ["peer", "list"])["peers"]?.arrayValue?.first { $0["name"]?.stringValue == name }
     }
 
     @Test("an edit on A reaches C through B, and C's subscribers hear of it")
@@ -67,15 +67,15 @@ struct PeerNetworkTests {
         let a = try await Self.office()
         let b = try await Self.office()
         let c = try await Self.office()
-        try Self.pin(a, "bravo", b)
-        try Self.pin(b, "alpha", a)
-        try Self.pin(b, "charlie", c)
-        try Self.pin(c, "bravo", b)
+        try await Self.pin(a, "bravo", b)
+        try await Self.pin(b, "alpha", a)
+        try await Self.pin(b, "charlie", c)
+        try await Self.pin(c, "bravo", b)
         let client = try await c.client()
         let (_, events) = try await client.subscribe(to: nil)
-        let added = try Self.json(a, ["person", "add", "name=Cəlil Xəlilov"])
+        let added = try await Self.json(a, ["person", "add", "name=Cəlil Xəlilov"])
         let id = added["id"]!.stringValue!
-        try await Self.eventually("C has the person A added") { try Self.json(c, ["person", "show", id])["id"]?.stringValue == id }
+        try await Self.eventually("C has the person A added") { try await Self.json(c, ["person", "show", id])["id"]?.stringValue == id }
         var heard = false
         for await event in events {
             if event["record"]?["id"]?.stringValue == id {
@@ -86,8 +86,25 @@ struct PeerNetworkTests {
         #expect(heard)
         await client.close()
         // C never connected to A: the change set came through B, still signed by A.
-        #expect(try Self.json(c, ["peer", "list"])["peers"]?.arrayValue?.count == 1)
-        #expect(try Self.json(c, ["sync", "status"])["vector"]?[try Self.identity(a).office]?.intValue ?? 0 >= 1)
+        #expect(try await Self.json(c, ["peer", "list"])["peers"]?.arrayValue?.count == 1)
+        #expect(try await Self.json(c, ["sync", "status"])["vector"]?[try await Self.identity(a).office]?.intValue ?? 0 >= 1)
+    }
+
+    /// The first line written to `descriptor`, waiting at most `deadline`.
+    static func readLine(_ descriptor: Int32, deadline: Duration) throws -> String {
+        let end = ContinuousClock.now + deadline
+        var bytes = [UInt8]()
+        while !bytes.contains(0x0A), ContinuousClock.now < end {
+            var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, 100) >= 0 else { break }
+            guard poller.revents != 0 else { continue }
+            var chunk = [UInt8](repeating: 0, count: 256)
+            let count = read(descriptor, &chunk, chunk.count)
+            guard count > 0 else { break }
+            bytes += chunk[..<count]
+        }
+        guard let newline = bytes.firstIndex(of: 0x0A) else { throw PeerTestError.timeout("a line from the proxy") }
+        return String(decoding: bytes[..<newline], as: UTF8.self)
     }
 
     @Test("a transfer cut in the middle resumes, resends nothing B already applied, and converges")
@@ -99,36 +116,34 @@ struct PeerNetworkTests {
             }
         }
         let b = try await Self.office()
-        let proxy = Process()
-        proxy.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        let upstream = try Self.identity(b).listen.split(separator: ":").last!
-        proxy.arguments = [
-            "python3", DaemonProcess.repositoryRoot.appendingPathComponent("Tests/TreatyDaemonTests/Fixtures/cutting_proxy.py").path,
-            "0", String(upstream), "150000",
-        ]
-        let output = Pipe()
-        let input = Pipe()
-        proxy.standardOutput = output
-        // The proxy ends when its input closes: `python3` may be a wrapper script that a signal to its pid does not
-        // reach, and an orphaned proxy holding the test run's output open made `swift test` wait forever.
-        proxy.standardInput = input
-        proxy.standardError = FileHandle.nullDevice
-        try proxy.run()
+        let upstream = try await Self.identity(b).listen.split(separator: ":").last!
+        // The proxy ends when its input closes, or with its process group (`python3` may be a wrapper script).
+        var input: [Int32] = [0, 0]
+        var output: [Int32] = [0, 0]
+        guard pipe(&input) == 0, pipe(&output) == 0 else { throw PeerTestError.timeout("pipes") }
+        let proxy = try ChildProcess(
+            "/usr/bin/env",
+            [
+                "python3", DaemonProcess.repositoryRoot.appendingPathComponent("Tests/TreatyDaemonTests/Fixtures/cutting_proxy.py").path,
+                "0", String(upstream), "150000",
+            ], input: input[0], output: output[1])
+        close(input[0])
+        close(output[1])
         defer {
-            try? input.fileHandleForWriting.close()
-            proxy.terminate()
+            close(input[1])
+            close(output[0])
+            proxy.killGroup()
         }
-        let port = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let port = try Self.readLine(output[0], deadline: .seconds(30))
         // A reaches B only through the proxy; B pins A (first, so the proxy's first connection is let in) at a port
         // where nothing listens, so it cannot dial.
-        try Self.pin(b, "alpha", a, address: "127.0.0.1:1")
-        try Self.pin(a, "bravo", b, address: "127.0.0.1:" + port)
-        let aOffice = try Self.identity(a).office
+        try await Self.pin(b, "alpha", a, address: "127.0.0.1:1")
+        try await Self.pin(a, "bravo", b, address: "127.0.0.1:" + port)
+        let aOffice = try await Self.identity(a).office
         try await Self.caughtUp(b, with: a, office: aOffice, atLeast: count + 1)
-        #expect(try Self.json(a, ["sync", "status"])["digest"] == Self.json(b, ["sync", "status"])["digest"])
-        let traffic = try Self.peer(b, "alpha")?["traffic"]
-        let held = try Self.json(a, ["sync", "status"])["vector"]?[aOffice]?.intValue
+        #expect(try await Self.json(a, ["sync", "status"])["digest"] == Self.json(b, ["sync", "status"])["digest"])
+        let traffic = try await Self.peer(b, "alpha")?["traffic"]
+        let held = try await Self.json(a, ["sync", "status"])["vector"]?[aOffice]?.intValue
         // The proxy cut the first connection: B saw the connection end and A dialed again.
         #expect(b.log.components(separatedBy: "peer connected").count >= 3, "\(b.log)")
         // Every change set B received was new to it: the cut one was lost whole and sent again once.
@@ -141,16 +156,16 @@ struct PeerNetworkTests {
     func unpinnedRefused() async throws {
         let a = try await Self.office()
         let stranger = try await Self.office()
-        let strangerOffice = try Self.identity(stranger).office
-        try Self.pin(stranger, "alpha", a)
+        let strangerOffice = try await Self.identity(stranger).office
+        try await Self.pin(stranger, "alpha", a)
         try await Self.eventually("the refusal is logged with the stranger's id") {
             a.log.contains("refused a peer that is not pinned") && a.log.contains(strangerOffice)
         }
-        #expect(try Self.peer(stranger, "alpha")?["connected"] == false)
+        #expect(try await Self.peer(stranger, "alpha")?["connected"] == false)
         try await Self.eventually("the stranger notes the failure") {
-            try Self.peer(stranger, "alpha")?["last_error"]?.stringValue?.contains("is this office pinned there") == true
+            try await Self.peer(stranger, "alpha")?["last_error"]?.stringValue?.contains("is this office pinned there") == true
         }
-        #expect(try Self.json(a, ["office", "list"])["offices"]?.arrayValue?.count == 1)
+        #expect(try await Self.json(a, ["office", "list"])["offices"]?.arrayValue?.count == 1)
     }
 
     @Test("a peer presenting another key than the one pinned is refused")
@@ -159,15 +174,15 @@ struct PeerNetworkTests {
         let b = try await Self.office()
         let c = try await Self.office()
         // C pins "bravo" at B's address but with A's office id.
-        let aOffice = try Self.identity(a).office
-        _ = try Self.json(c, ["peer", "add", "bravo", try Self.identity(b).listen, aOffice])
-        try Self.pin(b, "charlie", c)
-        let bOffice = try Self.identity(b).office
+        let aOffice = try await Self.identity(a).office
+        _ = try await Self.json(c, ["peer", "add", "bravo", try await Self.identity(b).listen, aOffice])
+        try await Self.pin(b, "charlie", c)
+        let bOffice = try await Self.identity(b).office
         try await Self.eventually("C records the refusal naming the key B offered") {
-            let error = try Self.peer(c, "bravo")?["last_error"]?.stringValue ?? ""
+            let error = try await Self.peer(c, "bravo")?["last_error"]?.stringValue ?? ""
             return error.contains("refused") && error.contains(bOffice)
         }
-        #expect(try Self.peer(c, "bravo")?["connected"] == false)
+        #expect(try await Self.peer(c, "bravo")?["connected"] == false)
         #expect(c.log.contains("refused a peer whose key is not the pinned one"))
     }
 
@@ -176,32 +191,32 @@ struct PeerNetworkTests {
         let a = try await Self.office()
         let b = try await Self.office()
         try await a.seed()
-        try Self.pin(a, "bravo", b)
-        try Self.pin(b, "alpha", a)
+        try await Self.pin(a, "bravo", b)
+        try await Self.pin(b, "alpha", a)
         let memo = ExampleIDs.seed("memo")
-        try await Self.eventually("B has the seed") { try Self.json(b, ["agreement", "show", memo])["agreement"] != nil }
+        try await Self.eventually("B has the seed") { try await Self.json(b, ["agreement", "show", memo])["agreement"] != nil }
         // Apart: each unpins the other, then both edit the same field and one edits another.
-        _ = try Self.json(a, ["peer", "rm", "bravo"])
-        _ = try Self.json(b, ["peer", "rm", "alpha"])
-        _ = try Self.json(a, ["agreement", "edit", memo, "summary=Ankara's reading"])
-        _ = try Self.json(b, ["agreement", "edit", memo, "summary=Baku's reading"])
-        _ = try Self.json(b, ["agreement", "edit", memo, "place=Bakı"])
-        try Self.pin(a, "bravo", b)
-        try Self.pin(b, "alpha", a)
-        let rounds = try Self.json(a, ["sync", "now", "bravo"])["rounds"]?.arrayValue ?? []
+        _ = try await Self.json(a, ["peer", "rm", "bravo"])
+        _ = try await Self.json(b, ["peer", "rm", "alpha"])
+        _ = try await Self.json(a, ["agreement", "edit", memo, "summary=Ankara's reading"])
+        _ = try await Self.json(b, ["agreement", "edit", memo, "summary=Baku's reading"])
+        _ = try await Self.json(b, ["agreement", "edit", memo, "place=Bakı"])
+        try await Self.pin(a, "bravo", b)
+        try await Self.pin(b, "alpha", a)
+        let rounds = try await Self.json(a, ["sync", "now", "bravo"])["rounds"]?.arrayValue ?? []
         #expect(rounds.first?["error"] == .null, "\(rounds)")
         try await Self.eventually("the digests agree") {
-            try Self.json(a, ["sync", "status"])["digest"] == Self.json(b, ["sync", "status"])["digest"]
+            try await Self.json(a, ["sync", "status"])["digest"] == Self.json(b, ["sync", "status"])["digest"]
         }
-        let onA = try Self.json(a, ["conflicts", "list"])
-        #expect(onA == (try Self.json(b, ["conflicts", "list"])))
+        let onA = try await Self.json(a, ["conflicts", "list"])
+        #expect(onA == (try await Self.json(b, ["conflicts", "list"])))
         #expect(onA["conflicts"]?.arrayValue?.count == 1)
-        #expect(try Self.json(a, ["agreement", "show", memo])["agreement"]?["place"] == "Bakı")
+        #expect(try await Self.json(a, ["agreement", "show", memo])["agreement"]?["place"] == "Bakı")
     }
 
     /// Peak resident memory (kB) of a process, from /proc.
     static func peakRSS(_ daemon: DaemonProcess) throws -> Int {
-        let status = try String(contentsOfFile: "/proc/\(daemon.process.processIdentifier)/status", encoding: .utf8)
+        let status = try String(contentsOfFile: "/proc/\(daemon.process.pid)/status", encoding: .utf8)
         let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
         return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
     }
@@ -214,9 +229,9 @@ struct PeerNetworkTests {
             }
         }
         let b = try await office()
-        try pin(a, "bravo", b)
-        try pin(b, "alpha", a)
-        try await caughtUp(b, with: a, office: try identity(a).office, atLeast: behind + 1)
+        try await pin(a, "bravo", b)
+        try await pin(b, "alpha", a)
+        try await caughtUp(b, with: a, office: try await identity(a).office, atLeast: behind + 1)
         return (try peakRSS(a), try peakRSS(b))
     }
 

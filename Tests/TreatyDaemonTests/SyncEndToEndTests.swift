@@ -7,8 +7,8 @@ import TreatyModel
 @Suite("Two offices sync by bundle files", .serialized)
 struct SyncEndToEndTests {
     /// Runs `treaty --json ...` against a daemon and parses its output.
-    static func json(_ daemon: DaemonProcess, _ arguments: [String]) throws -> JSONValue {
-        let (status, output) = try CLITests.treaty(daemon, ["--json"] + arguments)
+    static func json(_ daemon: DaemonProcess, _ arguments: [String]) async throws -> JSONValue {
+        let (status, output) = try await CLITests.treaty(daemon, ["--json"] + arguments)
         guard status == 0 else { throw CLIError(arguments: arguments, status: status, output: output) }
         return try JSONCodec.decode(output)
     }
@@ -21,10 +21,10 @@ struct SyncEndToEndTests {
     }
 
     /// Sends everything `from` has that `to` lacks, as a bundle file.
-    static func send(from: DaemonProcess, to: DaemonProcess, file: String) throws -> JSONValue {
-        let office = try json(to, ["identity"])["office"]!.stringValue!
-        _ = try json(from, ["sync", "export", "--out", file, "--for", office])
-        return try json(to, ["sync", "import", file])
+    static func send(from: DaemonProcess, to: DaemonProcess, file: String) async throws -> JSONValue {
+        let office = try await json(to, ["identity"])["office"]!.stringValue!
+        _ = try await json(from, ["sync", "export", "--out", file, "--for", office])
+        return try await json(to, ["sync", "import", file])
     }
 
     @Test("an edit on A shows on B; concurrent edits of one field give the same winner and conflict on both")
@@ -32,57 +32,57 @@ struct SyncEndToEndTests {
         let a = try await DaemonProcess()
         let b = try await DaemonProcess()
         try await a.seed()
-        let aID = try Self.json(a, ["identity"])["office"]!.stringValue!
-        let bID = try Self.json(b, ["identity"])["office"]!.stringValue!
+        let aID = try await Self.json(a, ["identity"])["office"]!.stringValue!
+        let bID = try await Self.json(b, ["identity"])["office"]!.stringValue!
         let file = a.directory + "/a-to-b.bundle"
 
         // B holds A's change sets back until A is admitted.
-        let first = try Self.send(from: a, to: b, file: file)
+        let first = try await Self.send(from: a, to: b, file: file)
         #expect(first["applied"] == 0)
         #expect(first["held"]?.arrayValue?.count == 2)
-        let status = try Self.json(b, ["sync", "status"])
+        let status = try await Self.json(b, ["sync", "status"])
         #expect(status["held"]?.arrayValue?.first?["reason"]?.stringValue?.contains("not in the offices table") == true)
-        _ = try Self.json(b, ["office", "add", aID, "--name", "Ankara desk"])
-        #expect(try Self.json(b, ["sync", "status"])["held"] == [])
+        _ = try await Self.json(b, ["office", "add", aID, "--name", "Ankara desk"])
+        #expect(try await Self.json(b, ["sync", "status"])["held"] == [])
         let memo = ExampleIDs.seed("memo")
-        #expect(try Self.json(b, ["agreement", "show", memo])["agreement"]?["id"]?.stringValue == memo)
+        #expect(try await Self.json(b, ["agreement", "show", memo])["agreement"]?["id"]?.stringValue == memo)
 
         // The same bundle again: nothing new.
-        let again = try Self.json(b, ["sync", "import", file])
+        let again = try await Self.json(b, ["sync", "import", file])
         #expect(again["applied"] == 0)
         #expect((again["already_had"]?.intValue ?? 0) == 2)
 
         // An edit on A reaches B.
-        _ = try Self.json(a, ["agreement", "edit", memo, "place=Baku"])
-        _ = try Self.send(from: a, to: b, file: file)
-        #expect(try Self.json(b, ["agreement", "show", memo])["agreement"]?["place"] == "Baku")
+        _ = try await Self.json(a, ["agreement", "edit", memo, "place=Baku"])
+        _ = try await Self.send(from: a, to: b, file: file)
+        #expect(try await Self.json(b, ["agreement", "show", memo])["agreement"]?["place"] == "Baku")
 
         // B must be admitted at A too before A applies B's change sets.
-        _ = try Self.json(a, ["office", "add", bID, "--public-key", try Self.json(b, ["identity"])["public_key"]!.stringValue!])
+        _ = try await Self.json(a, ["office", "add", bID, "--public-key", try await Self.json(b, ["identity"])["public_key"]!.stringValue!])
 
         // Concurrent edits of one field, then both ways.
-        _ = try Self.json(a, ["agreement", "edit", memo, "summary=Ankara's reading"])
-        _ = try Self.json(b, ["agreement", "edit", memo, "summary=Baku's reading"])
-        _ = try Self.send(from: a, to: b, file: file)
-        _ = try Self.send(from: b, to: a, file: b.directory + "/b-to-a.bundle")
-        let onA = try Self.json(a, ["agreement", "show", memo])["agreement"]?["summary"]
-        let onB = try Self.json(b, ["agreement", "show", memo])["agreement"]?["summary"]
+        _ = try await Self.json(a, ["agreement", "edit", memo, "summary=Ankara's reading"])
+        _ = try await Self.json(b, ["agreement", "edit", memo, "summary=Baku's reading"])
+        _ = try await Self.send(from: a, to: b, file: file)
+        _ = try await Self.send(from: b, to: a, file: b.directory + "/b-to-a.bundle")
+        let onA = try await Self.json(a, ["agreement", "show", memo])["agreement"]?["summary"]
+        let onB = try await Self.json(b, ["agreement", "show", memo])["agreement"]?["summary"]
         #expect(onA == onB)
-        let conflictsA = try Self.json(a, ["conflicts", "list"])
-        let conflictsB = try Self.json(b, ["conflicts", "list"])
+        let conflictsA = try await Self.json(a, ["conflicts", "list"])
+        let conflictsB = try await Self.json(b, ["conflicts", "list"])
         #expect(conflictsA == conflictsB)
         let conflict = conflictsA["conflicts"]?.arrayValue?.first
         #expect(conflictsA["conflicts"]?.arrayValue?.count == 1)
         #expect(conflict?["field"] == "summary")
         let values = Set([conflict?["current"]?["value"], conflict?["losers"]?.arrayValue?.first?["value"]].compactMap { $0?.stringValue })
         #expect(values == ["Ankara's reading", "Baku's reading"])
-        #expect(try Self.json(a, ["sync", "status"])["digest"] == Self.json(b, ["sync", "status"])["digest"])
+        #expect(try await Self.json(a, ["sync", "status"])["digest"] == Self.json(b, ["sync", "status"])["digest"])
 
         // Settling on B keeps the value shown; after a bundle A lists no conflict either.
-        _ = try Self.json(b, ["conflicts", "settle", memo, "summary", "--keep", "current"])
-        _ = try Self.send(from: b, to: a, file: b.directory + "/b-to-a.bundle")
-        #expect(try Self.json(a, ["conflicts", "list"])["conflicts"] == [])
-        #expect(try Self.json(a, ["sync", "status"])["digest"] == Self.json(b, ["sync", "status"])["digest"])
+        _ = try await Self.json(b, ["conflicts", "settle", memo, "summary", "--keep", "current"])
+        _ = try await Self.send(from: b, to: a, file: b.directory + "/b-to-a.bundle")
+        #expect(try await Self.json(a, ["conflicts", "list"])["conflicts"] == [])
+        #expect(try await Self.json(a, ["sync", "status"])["digest"] == Self.json(b, ["sync", "status"])["digest"])
     }
 
     @Test("a damaged bundle is refused with a clear error and changes nothing")
@@ -91,16 +91,16 @@ struct SyncEndToEndTests {
         let b = try await DaemonProcess()
         try await a.seed()
         let file = a.directory + "/a.bundle"
-        _ = try Self.json(a, ["sync", "export", "--out", file])
+        _ = try await Self.json(a, ["sync", "export", "--out", file])
         var bytes = try Data(contentsOf: URL(fileURLWithPath: file))
         bytes[bytes.count - 10] ^= 0x01
         try bytes.write(to: URL(fileURLWithPath: file))
-        let before = try Self.json(b, ["sync", "status"])
-        let (status, output) = try runProgram(
+        let before = try await Self.json(b, ["sync", "status"])
+        let (status, output) = try await runProgram(
             DaemonProcess.productsDirectory.appendingPathComponent("treaty").path,
             ["--socket", b.socketPath, "sync", "import", file])
         #expect(status == 1)
         #expect(output.contains("checksum mismatch"), "\(output)")
-        #expect(try Self.json(b, ["sync", "status"]) == before)
+        #expect(try await Self.json(b, ["sync", "status"]) == before)
     }
 }

@@ -50,8 +50,8 @@ final class NotifyListener: @unchecked Sendable {
 struct SystemdTests {
     static let units = DaemonProcess.repositoryRoot.appendingPathComponent("systemd")
 
-    static func run(_ arguments: [String]) throws -> (Int32, String) {
-        try runProgram("/usr/bin/env", arguments)
+    static func run(_ arguments: [String]) async throws -> (Int32, String) {
+        try await runProgram("/usr/bin/env", arguments)
     }
 
     static var hasSystemdAnalyze: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze") }
@@ -70,23 +70,23 @@ struct SystemdTests {
     }
 
     @Test("systemd-analyze verify prints nothing for the units", .enabled(if: hasSystemdAnalyze))
-    func verify() throws {
+    func verify() async throws {
         let directory = try Self.stagedUnits()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let (status, output) = try Self.run(
+        let (status, output) = try await Self.run(
             ["systemd-analyze", "verify", directory + "/treatyd.service", directory + "/treatyd.socket"])
         #expect(status == 0)
         #expect(output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "\(output)")
         // The check can fail: a typo is reported.
         try "[Service]\nExecStartt=/bin/true\n".write(toFile: directory + "/typo.service", atomically: true, encoding: .utf8)
-        let (_, typo) = try Self.run(["systemd-analyze", "verify", directory + "/typo.service"])
+        let (_, typo) = try await Self.run(["systemd-analyze", "verify", directory + "/typo.service"])
         #expect(!typo.isEmpty)
     }
 
     @Test(
         "systemd-analyze security scores treatyd.service at most 1.5, with the network drop-in for peers too",
         .enabled(if: hasSystemdAnalyze), arguments: [false, true])
-    func security(withPeers: Bool) throws {
+    func security(withPeers: Bool) async throws {
         let directory = try Self.stagedUnits()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         if withPeers {
@@ -94,10 +94,10 @@ struct SystemdTests {
             let dropIn = try String(contentsOf: Self.units.appendingPathComponent("peers.conf"), encoding: .utf8)
             let service = try String(contentsOfFile: directory + "/treatyd.service", encoding: .utf8)
             try (service + "\n" + dropIn).write(toFile: directory + "/treatyd.service", atomically: true, encoding: .utf8)
-            let (status, verify) = try Self.run(["systemd-analyze", "verify", directory + "/treatyd.service"])
+            let (status, verify) = try await Self.run(["systemd-analyze", "verify", directory + "/treatyd.service"])
             #expect(status == 0, "\(verify)")
         }
-        let (_, output) = try Self.run(["systemd-analyze", "security", "--offline=yes", directory + "/treatyd.service"])
+        let (_, output) = try await Self.run(["systemd-analyze", "security", "--offline=yes", directory + "/treatyd.service"])
         let line = try #require(output.split(separator: "\n").first { $0.contains("Overall exposure level") })
         let score = try #require(
             line.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .punctuationCharacters.subtracting(["."]))) }.first)
@@ -116,16 +116,14 @@ struct SystemdTests {
         let socketPath = directory + "/treaty.sock"
         let configPath = directory + "/treatyd.json"
         try #"{"max_batch": 2}"#.write(toFile: configPath, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-socket-activate")
-        process.arguments = [
-            "-l", socketPath, "-E", "NOTIFY_SOCKET=" + notify.path, "-E", "WATCHDOG_USEC=200000",
-            DaemonProcess.productsDirectory.appendingPathComponent("treatyd").path,
-            "--state-dir", directory + "/state", "--config", configPath,
-        ]
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        let process = try ChildProcess(
+            "/usr/bin/systemd-socket-activate",
+            [
+                "-l", socketPath, "-E", "NOTIFY_SOCKET=" + notify.path, "-E", "WATCHDOG_USEC=200000",
+                DaemonProcess.productsDirectory.appendingPathComponent("treatyd").path,
+                "--state-dir", directory + "/state", "--config", configPath,
+            ])
+        defer { process.killGroup() }
         // systemd-socket-activate starts the daemon on the first connection.
         let socket = try await Self.connect(socketPath)
         let ready = try #require(notify.wait(for: "READY=1"), "no READY=1")
@@ -148,7 +146,7 @@ struct SystemdTests {
 
         // A good reload: RELOADING=1, then READY=1, and the new limit applies.
         try #"{"max_batch": 5}"#.write(toFile: configPath, atomically: true, encoding: .utf8)
-        kill(process.processIdentifier, SIGHUP)
+        process.send(SIGHUP)
         let reloaded = try #require(notify.wait(for: "READY=1"))
         let reloading = reloaded.firstIndex { $0.contains("RELOADING=1") }
         #expect(reloading != nil && reloading! < reloaded.count - 1)
@@ -157,7 +155,7 @@ struct SystemdTests {
 
         // A broken reload keeps the daemon serving with the configuration it had.
         try "{ not json".write(toFile: configPath, atomically: true, encoding: .utf8)
-        kill(process.processIdentifier, SIGHUP)
+        process.send(SIGHUP)
         #expect(notify.wait(for: "READY=1") != nil)
         socket.write(batchOf3)
         #expect(socket.readJSON()?.arrayValue?.count == 3)
@@ -165,10 +163,9 @@ struct SystemdTests {
         fresh.write(#"{"jsonrpc":"2.0","method":"health","id":2}"# + "\n")
         #expect(fresh.readJSON()?["result"]?["status"] == "ok")
 
-        kill(process.processIdentifier, SIGTERM)
+        process.send(SIGTERM)
         #expect(notify.wait(for: "STOPPING=1") != nil)
-        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
-        #expect(process.terminationStatus == 0)
+        #expect(await process.exit(within: .seconds(30)) == 0)
     }
 
     static func connect(_ path: String) async throws -> RawSocket {
@@ -184,7 +181,7 @@ struct SystemdTests {
 @Suite("Install and uninstall")
 struct InstallTests {
     @Test("scripts/install puts everything in place under DESTDIR; scripts/uninstall removes it and keeps the data")
-    func installRoundTrip() throws {
+    func installRoundTrip() async throws {
         let root = "/tmp/treaty-root-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: root) }
         let release = DaemonProcess.repositoryRoot.appendingPathComponent(".build/release/treatyd").path
@@ -204,7 +201,7 @@ struct InstallTests {
             }
         }
         let scripts = DaemonProcess.repositoryRoot.appendingPathComponent("scripts")
-        let (status, output) = try SystemdTests.run(["DESTDIR=" + root, scripts.appendingPathComponent("install").path, "--no-build"])
+        let (status, output) = try await SystemdTests.run(["DESTDIR=" + root, scripts.appendingPathComponent("install").path, "--no-build"])
         #expect(status == 0, "\(output)")
         let expected = [
             "/usr/local/bin/treatyd", "/usr/local/bin/treaty", "/etc/systemd/system/treatyd.service",
@@ -214,7 +211,7 @@ struct InstallTests {
         for path in expected { #expect(FileManager.default.fileExists(atPath: root + path), "\(path)") }
         try FileManager.default.createDirectory(atPath: root + "/var/lib/treaty", withIntermediateDirectories: true)
         try "data".write(toFile: root + "/var/lib/treaty/treaty.sqlite", atomically: true, encoding: .utf8)
-        let (removed, removeOutput) = try SystemdTests.run(["DESTDIR=" + root, scripts.appendingPathComponent("uninstall").path])
+        let (removed, removeOutput) = try await SystemdTests.run(["DESTDIR=" + root, scripts.appendingPathComponent("uninstall").path])
         #expect(removed == 0, "\(removeOutput)")
         for path in expected where !path.hasPrefix("/etc/treaty") { #expect(!FileManager.default.fileExists(atPath: root + path), "\(path)") }
         #expect(FileManager.default.fileExists(atPath: root + "/var/lib/treaty/treaty.sqlite"))
@@ -227,52 +224,49 @@ struct InstallTests {
 @Suite("Hardening", .serialized)
 struct HardeningTests {
     static let launcher = DaemonProcess.repositoryRoot.appendingPathComponent("scripts/hardened-run").path
-    static var available: Bool {
-        (try? runProgram("/usr/bin/python3", ["-c", "import seccomp"]).status) == 0
-            && FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze")
+    static func available() async -> Bool {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze") else { return false }
+        return (try? await runProgram("/usr/bin/python3", ["-c", "import seccomp"]).status) == 0
     }
 
     @Test("The filter bites: a writable+executable mapping, a privileged and a resource call all fail",
-          .enabled(if: available, "needs python3-seccomp and systemd-analyze"))
-    func filterBites() throws {
+          .enabled("needs python3-seccomp and systemd-analyze") { await available() })
+    func filterBites() async throws {
         let probes = [
             "import mmap; mmap.mmap(-1, 4096, prot=mmap.PROT_WRITE | mmap.PROT_EXEC)",
             "import os; os.chroot('/')",
             "import os; os.setpriority(os.PRIO_PROCESS, 0, 1)",
         ]
         for probe in probes {
-            let (status, output) = try runProgram(Self.launcher, ["/usr/bin/python3", "-c", probe])
+            let (status, output) = try await runProgram(Self.launcher, ["/usr/bin/python3", "-c", probe])
             #expect(status != 0, "\(probe) ran under the filter")
             #expect(output.contains("PermissionError") || output.contains("Operation not permitted"), "\(output)")
         }
-        #expect(try runProgram(Self.launcher, ["/usr/bin/python3", "-c", "import mmap; mmap.mmap(-1, 4096)"]).status == 0)
+        #expect(try await runProgram(Self.launcher, ["/usr/bin/python3", "-c", "import mmap; mmap.mmap(-1, 4096)"]).status == 0)
     }
 
     @Test("treatyd serves, writes, searches and stops cleanly under the filter",
-          .enabled(if: available, "needs python3-seccomp and systemd-analyze"))
+          .enabled("needs python3-seccomp and systemd-analyze") { await available() })
     func daemonUnderFilter() async throws {
         let directory = "/tmp/treaty-hard-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.launcher)
-        process.arguments = [
-            DaemonProcess.productsDirectory.appendingPathComponent("treatyd").path, "--state-dir", directory + "/state",
-            "--socket", directory + "/treaty.sock",
-        ]
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        let status = try String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)
+        let process = try ChildProcess(
+            Self.launcher,
+            [
+                DaemonProcess.productsDirectory.appendingPathComponent("treatyd").path, "--state-dir", directory + "/state",
+                "--socket", directory + "/treaty.sock",
+            ])
+        defer { process.killGroup() }
+        let status = try String(contentsOfFile: "/proc/\(process.pid)/status", encoding: .utf8)
         let socket = try await SystemdTests.connect(directory + "/treaty.sock")
-        let filtered = try String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)
+        let filtered = try String(contentsOfFile: "/proc/\(process.pid)/status", encoding: .utf8)
         #expect(filtered.contains("Seccomp:\t2"), "\(status)")
         socket.write(#"{"jsonrpc":"2.0","method":"person.add","params":{"name":"Cəlil Xəlilov"},"id":1}"# + "\n")
         #expect(socket.readJSON()?["result"]?["name"] == "Cəlil Xəlilov")
         socket.write(#"{"jsonrpc":"2.0","method":"search","params":{"query":"Jalil Khalilov"},"id":2}"# + "\n")
         #expect(socket.readJSON()?["result"]?["hits"]?.arrayValue?.count == 1)
-        kill(process.processIdentifier, SIGTERM)
-        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
-        #expect(process.terminationStatus == 0)
+        process.send(SIGTERM)
+        #expect(await process.exit(within: .seconds(30)) == 0)
     }
 }
