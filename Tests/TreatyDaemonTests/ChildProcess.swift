@@ -62,13 +62,16 @@ final class ChildProcess: @unchecked Sendable {
         pid = child
     }
 
-    /// The exit status once the program has ended (128 + the signal's number if a signal ended it), else nil.
+    /// The exit status once the program has ended (128 + the signal's number if a signal ended it; -1 if something
+    /// else reaped it), else nil.
     var exitStatus: Int32? {
         lock.withLock {
             if status == nil {
                 var raw: Int32 = 0
-                if waitpid(pid, &raw, WNOHANG) == pid {
-                    status = raw & 0x7f == 0 ? (raw >> 8) & 0xff : 128 + (raw & 0x7f)
+                switch waitpid(pid, &raw, WNOHANG) {
+                case pid: status = raw & 0x7f == 0 ? (raw >> 8) & 0xff : 128 + (raw & 0x7f)
+                case -1 where errno == ECHILD: status = -1  // reaped elsewhere: ended, status unknown
+                default: break
                 }
             }
             return status
