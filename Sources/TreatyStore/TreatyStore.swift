@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Synchronization
 import TreatyModel
+import TreatySync
 
 /// The register: one SQLite database (WAL, foreign keys on) and this office's key beside it.
 ///
@@ -18,6 +19,9 @@ public final class TreatyStore: Sendable {
     /// Changes as they commit, for subscriptions.
     public let changes = ChangeFeed()
     private let closed = Atomic<Bool>(false)
+    /// The content digest last computed and the version vector it was computed at. Synced content changes only by
+    /// captured local writes and applied change sets, and each moves the vector: the same vector, the same digest.
+    let digestCache = Mutex<(vector: VersionVector, digest: String)?>(nil)
 
     /// The file name of the database inside a state directory.
     public static let databaseFileName = "treaty.sqlite"

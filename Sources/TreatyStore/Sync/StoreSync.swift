@@ -138,15 +138,25 @@ extension TreatyStore {
         let me = office.id
         return try await read { db in
             let log = try Row.fetchOne(db, sql: "SELECT COUNT(*), COALESCE(SUM(LENGTH(envelope)), 0) FROM sync_log")!
+            let vector = try SyncTables.vector(db)
             return SyncStatus(
-                office: me, vector: try SyncTables.vector(db), held: try Merge.held(db), logChangeSets: log[0],
-                logBytes: log[1], conflicts: try Self.conflicts(db, recordID: nil).count, digest: try Self.digest(db))
+                office: me, vector: vector, held: try Merge.held(db), logChangeSets: log[0], logBytes: log[1],
+                conflicts: try Self.conflicts(db, recordID: nil).count, digest: try self.digest(db, at: vector))
         }
     }
 
     /// SHA-256 over every row of every synced table in id order, tombstones included.
     public func contentDigest() async throws(StoreError) -> String {
-        try await read { db in try Self.digest(db) }
+        try await read { db in try self.digest(db, at: try SyncTables.vector(db)) }
+    }
+
+    /// The digest of the content at `vector` (read in the same transaction), computed once per vector: reading
+    /// every row of 100,000 records takes seconds, and `sync status` is what one polls to watch a peer catch up.
+    private func digest(_ db: Database, at vector: VersionVector) throws -> String {
+        if let cached = digestCache.withLock({ $0 }), cached.vector == vector { return cached.digest }
+        let digest = try Self.digest(db)
+        digestCache.withLock { $0 = (vector, digest) }
+        return digest
     }
 
     static func digest(_ db: Database) throws -> String {
