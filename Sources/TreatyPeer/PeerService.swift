@@ -314,8 +314,11 @@ public actor PeerService {
 
     /// Keeps one session per office. When both sides dialed at once, both keep the connection dialed by the
     /// office with the smaller id, so they close the same one.
+    ///
+    /// A session that replaces another starts once that one has ended: the change sets the old connection
+    /// brought are applied as it ends, and the new hello must count them, or the peer sends them again.
     private func register(_ session: PeerSession) async -> Bool {
-        if let existing = sessions[session.office] {
+        while let existing = sessions[session.office] {
             let keepDialedBy = min(store.office.id, session.office)
             let newDialer = session.dialed ? store.office.id : session.office
             guard newDialer == keepDialedBy else {
@@ -323,6 +326,8 @@ public actor PeerService {
                 return false
             }
             await existing.shutdown()
+            await existing.ended()
+            if sessions[session.office] === existing { sessions[session.office] = nil }
         }
         sessions[session.office] = session
         return true

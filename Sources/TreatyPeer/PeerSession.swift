@@ -41,6 +41,9 @@ actor PeerSession {
     private var rounds: [String: RoundProgress] = [:]
     private let wake: AsyncStream<Void>.Continuation
     private let wakes: AsyncStream<Void>
+    /// True once `run` has returned, what it received applied.
+    private var hasEnded = false
+    private var endWaiters: [CheckedContinuation<Void, Never>] = []
 
     struct RoundProgress {
         var received = false
@@ -69,6 +72,7 @@ actor PeerSession {
 
     /// Says hello and serves the connection until it closes; then applies what arrived whole.
     func run(inbound: NIOAsyncChannelInboundStream<PeerMessage>) async throws {
+        defer { end() }
         let vector = try await store.versionVector()
         try await send(.hello(.init(protocol: PeerMessage.protocolVersion, office: store.office.id, schema: Schema.version, vector: vector.entries)))
         let changes = store.changes.subscribe()
@@ -219,7 +223,10 @@ actor PeerSession {
                 await sendLast(.error("refused a change set: \(error)"))
                 throw PeerError.refused("\(name) sent a change set that does not verify: \(error)")
             }
-            let summary = try await store.receive(envelopes)
+            // Applied even when the connection ends meanwhile and the session's tasks are cancelled: what arrived
+            // whole is kept, so the peer does not send it again.
+            let store = store
+            let summary = try await Task.detached { try await store.receive(envelopes) }.value
             traffic.update {
                 $0.applied += summary.applied
                 $0.alreadyHad += summary.alreadyHad
@@ -281,5 +288,17 @@ extension PeerSession {
     /// Closes the connection; `run` then ends.
     func shutdown() {
         close()
+    }
+
+    /// Waits until `run` has returned: the change sets it received are applied by then.
+    func ended() async {
+        guard !hasEnded else { return }
+        await withCheckedContinuation { endWaiters.append($0) }
+    }
+
+    private func end() {
+        hasEnded = true
+        for waiter in endWaiters { waiter.resume() }
+        endWaiters = []
     }
 }
