@@ -78,7 +78,7 @@ b_id=$("${B[@]}" --json identity | field '["office"]')
 "${B[@]}" peer add a "$a_listen" "$a_id" >/dev/null
 "${A[@]}" peer add b "$b_listen" "$b_id" >/dev/null
 python3 Benchmarks/sync_bench.py "$work/a.sock" "$work/b.sock" "$work/ids.txt" "$EDITS"
-"${A[@]}" sync now >/dev/null
+"${A[@]}" sync now | sed "s/^/A: sync now: /"
 [ "$("${A[@]}" --json sync status | field '["digest"]')" = "$("${B[@]}" --json sync status | field '["digest"]')" ] \
   && echo "A and B: content digests equal" || echo "A and B: CONTENT DIGESTS DIFFER"
 echo "peak RSS: A $(grep VmHWM /proc/$(cat "$work/a.pid")/status | awk '{print $2}') kB, B $(grep VmHWM /proc/$(cat "$work/b.pid")/status | awk '{print $2}') kB"

@@ -169,12 +169,16 @@ public actor PeerService {
         return reports
     }
 
+    /// The open session with `peer`; if there is none, dials at once (instead of waiting out the backoff) and
+    /// waits for one. A session that is closing (replaced, or its connection gone) does not count.
     private func connectedSession(_ peer: Peer, timeout: Duration) async throws -> PeerSession {
         let end = ContinuousClock.now + timeout
-        dialers[peer.name]?.cancel()
-        dialers[peer.name] = Task { await self.dial(peer) }
+        if sessions[peer.office] == nil {
+            dialers[peer.name]?.cancel()
+            dialers[peer.name] = Task { await self.dial(peer) }
+        }
         while ContinuousClock.now < end {
-            if let session = sessions[peer.office] { return session }
+            if let session = sessions[peer.office], await !session.isClosing { return session }
             try await Task.sleep(for: .milliseconds(20))
         }
         let error = try await store.peers().first { $0.name == peer.name }?.lastError

@@ -43,6 +43,8 @@ actor PeerSession {
     private let wakes: AsyncStream<Void>
     /// True once `run` has returned, what it received applied.
     private var hasEnded = false
+    /// True once the session was told to close or has ended: not one to start a round on.
+    private(set) var isClosing = false
     private var endWaiters: [CheckedContinuation<Void, Never>] = []
 
     struct RoundProgress {
@@ -287,6 +289,7 @@ actor PeerSession {
 extension PeerSession {
     /// Closes the connection; `run` then ends.
     func shutdown() {
+        isClosing = true
         close()
     }
 
@@ -298,6 +301,7 @@ extension PeerSession {
 
     private func end() {
         hasEnded = true
+        isClosing = true
         for waiter in endWaiters { waiter.resume() }
         endWaiters = []
     }
