@@ -26,6 +26,39 @@ struct SyncStoreTests {
         return try await to.store.importBundle(bundle)
     }
 
+    @Test("subscribers hear of each record a small merge brings, and of a large one as one summary with its counts")
+    func mergeEvents() async throws {
+        let a = try StoreFixture()
+        let b = try StoreFixture()
+        try await Self.pair([a, b])
+        let events = b.store.changes.subscribe()
+        var heard = events.makeAsyncIterator()
+        for name in ["Cəlil Xəlilov", "Aydın Mirzəzadə"] {
+            _ = try await a.store.create(.person, fields: ["name": .string(name)], user: "ana")
+        }
+        try await Self.send(a, b)
+        var names: [String] = []
+        while names.count < 2, let event = await heard.next() {
+            // The offices table rows that pairing wrote arrive too.
+            guard event.record?.kind == .person else { continue }
+            #expect(event.operation == .created)
+            names.append(event.record?.text("name") ?? "")
+        }
+        #expect(names == ["Cəlil Xəlilov", "Aydın Mirzəzadə"])
+
+        // More records than MergedChanges keeps one by one: one summary, counted without holding them all.
+        let count = MergedChanges.recordLimit + 200
+        let lines = (0..<count).map { #"{"type":"person","name":"Person \#($0)"}"# }
+        _ = try await a.store.importJSONLines(from: try a.file("many.jsonl", lines: lines), user: "ana")
+        try await Self.send(a, b)
+        let summary = try #require(await heard.next())
+        #expect(summary.operation == .imported)
+        #expect(summary.record == nil)
+        #expect(summary.summary?.lines == count)
+        #expect(summary.summary?.created == count)
+        #expect(summary.summary?.updated == 0)
+    }
+
     @Test("a change set from an office not in the offices table is held, shown in status, and applied once admitted")
     func unknownOfficeHeld() async throws {
         let a = try StoreFixture()

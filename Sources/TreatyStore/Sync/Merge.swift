@@ -35,7 +35,7 @@ struct Merge {
     let db: Database
     let policy: MergePolicy
     private var origins: [Int64: String] = [:]
-    private(set) var events: [ChangeEvent] = []
+    private(set) var changed = MergedChanges()
     private(set) var conflicts = 0
 
     init(_ db: Database, policy: MergePolicy) {
@@ -178,7 +178,7 @@ struct Merge {
             try ChangeLog.append(
                 db, operation: operation.rawValue, record: after, before: old, after: new,
                 at: after.provenance?.updatedAt ?? "", office: envelope.origin, user: envelope.user)
-            events.append(ChangeEvent(operation: operation, record: after, summary: nil))
+            changed.add(ChangeEvent(operation: operation, record: after, summary: nil))
         }
     }
 
@@ -237,5 +237,20 @@ struct Merge {
             sql: "INSERT OR IGNORE INTO sync_conflict (tbl, pk, col, origin, seq, clock, value) VALUES (?, ?, ?, ?, ?, ?, ?)"
         ).execute(arguments: [table, id, column, office, seq, clock, value])
         conflicts += 1
+    }
+}
+
+/// What a merge changed, for subscribers: each record while there are at most ``recordLimit``, then only how
+/// many (a bundle of 100,000 records would otherwise keep every merged record in memory until it commits).
+struct MergedChanges: Sendable {
+    static let recordLimit = 1000
+    private(set) var events: [ChangeEvent] = []
+    private(set) var created = 0
+    private(set) var count = 0
+
+    mutating func add(_ event: ChangeEvent) {
+        count += 1
+        if event.operation == .created { created += 1 }
+        if count <= Self.recordLimit { events.append(event) } else if !events.isEmpty { events = [] }
     }
 }

@@ -299,37 +299,37 @@ extension TreatyStore {
     /// Stores and applies change sets that were checked on arrival (``ChangeSetEnvelope/init(decoding:)``).
     public func receive(_ envelopes: [ChangeSetEnvelope]) async throws(StoreError) -> ReceiveSummary {
         let policy = options.mergePolicy
-        let (summary, events) = try await writeUncaptured { db in
+        let (summary, changed) = try await writeUncaptured { db in
             var merge = Merge(db, policy: policy)
             let summary = try merge.receive(envelopes)
-            return (summary, merge.events)
+            return (summary, merge.changed)
         }
-        publish(events)
+        publish(changed)
         return summary
     }
 
     /// Publishes what a merge changed: each record, or one summary when there are many (a subscriber's buffer is
     /// bounded, and a record-by-record flood of a large bundle would only push out the rest).
-    func publish(_ events: [ChangeEvent]) {
-        guard events.count > 1000 else {
-            for event in events { changes.publish(event) }
+    func publish(_ changed: MergedChanges) {
+        guard changed.count > MergedChanges.recordLimit else {
+            for event in changed.events { changes.publish(event) }
             return
         }
         var summary = ImportSummary()
-        summary.lines = events.count
-        summary.created = events.filter { $0.operation == .created }.count
-        summary.updated = events.count - summary.created
+        summary.lines = changed.count
+        summary.created = changed.created
+        summary.updated = changed.count - changed.created
         changes.publish(ChangeEvent(operation: .imported, record: nil, summary: summary))
     }
 
     /// Applies held change sets that can be now (after an office was added, or after an upgrade).
     public func applyHeld() async throws(StoreError) -> Int {
         let policy = options.mergePolicy
-        let (count, events) = try await writeUncaptured { db in
+        let (count, changed) = try await writeUncaptured { db in
             var merge = Merge(db, policy: policy)
-            return (try merge.applyHeld(), merge.events)
+            return (try merge.applyHeld(), merge.changed)
         }
-        publish(events)
+        publish(changed)
         return count
     }
 
