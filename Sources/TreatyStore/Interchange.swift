@@ -22,7 +22,8 @@ extension TreatyStore {
     /// The whole file is one transaction: every record is validated and every reference checked (to
     /// records already stored or anywhere in the file) before the commit; one bad line and nothing is
     /// written. Records keep their ids and provenance when given (lossless); a record already present is
-    /// replaced only by a higher version. Memory stays constant whatever the file's size.
+    /// replaced only by a higher version. The file is read in constant memory; the change set that carries the
+    /// import to other offices is built whole (about 600 bytes per record before compression).
     ///
     /// - Parameters:
     ///   - dryRun: check and apply everything, report what would change, then roll it all back.
