@@ -132,6 +132,11 @@ final class RawSocket: @unchecked Sendable {
         guard withUnixAddress(path, { connect(fd, $0, $1) }) == 0 else { throw DaemonError.notServing("connect failed: \(errno)") }
     }
 
+    /// Takes over `descriptor` (a pipe from a program, say), to read its lines; closes it when done.
+    init(descriptor: Int32) {
+        fd = descriptor
+    }
+
     deinit { close(fd) }
 
     func write(_ bytes: [UInt8]) {

@@ -97,23 +97,6 @@ struct PeerNetworkTests {
         #expect(try await Self.json(c, ["sync", "status"])["vector"]?[try await Self.identity(a).office]?.intValue ?? 0 >= 1)
     }
 
-    /// The first line written to `descriptor`, waiting at most `deadline`.
-    static func readLine(_ descriptor: Int32, deadline: Duration) throws -> String {
-        let end = ContinuousClock.now + deadline
-        var bytes = [UInt8]()
-        while !bytes.contains(0x0A), ContinuousClock.now < end {
-            var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-            guard poll(&poller, 1, 100) >= 0 else { break }
-            guard poller.revents != 0 else { continue }
-            var chunk = [UInt8](repeating: 0, count: 256)
-            let count = read(descriptor, &chunk, chunk.count)
-            guard count > 0 else { break }
-            bytes += chunk[..<count]
-        }
-        guard let newline = bytes.firstIndex(of: 0x0A) else { throw PeerTestError.timeout("a line from the proxy") }
-        return String(decoding: bytes[..<newline], as: UTF8.self)
-    }
-
     @Test("a transfer cut in the middle resumes, resends nothing B already applied, and converges")
     func cutTransfer() async throws {
         let count = 1500
@@ -127,7 +110,7 @@ struct PeerNetworkTests {
         // The proxy ends when its input closes, or with its process group (`python3` may be a wrapper script).
         var input: [Int32] = [0, 0]
         var output: [Int32] = [0, 0]
-        guard pipe(&input) == 0, pipe(&output) == 0 else { throw PeerTestError.timeout("pipes") }
+        guard pipe(&input) == 0, pipe(&output) == 0 else { throw ChildProcessError.cannotStart("the proxy", errno) }
         let proxy = try ChildProcess(
             "/usr/bin/env",
             [
@@ -136,12 +119,12 @@ struct PeerNetworkTests {
             ], input: input[0], output: output[1])
         close(input[0])
         close(output[1])
+        let printed = RawSocket(descriptor: output[0])
         defer {
             close(input[1])
-            close(output[0])
-            proxy.killGroup()
+            withExtendedLifetime(printed) { proxy.killGroup() }
         }
-        let port = try Self.readLine(output[0], deadline: .seconds(30))
+        let port = try #require(printed.readLine(timeout: .seconds(30)), "the proxy printed no port")
         // A reaches B only through the proxy; B pins A (first, so the proxy's first connection is let in) at a port
         // where nothing listens, so it cannot dial.
         try await Self.pin(b, "alpha", a, address: "127.0.0.1:1")
