@@ -33,7 +33,7 @@ let package = Package(
         // Change sets as they travel: signed envelopes, version vectors, clocks, bundle files. No database.
         .target(
             name: "TreatySync",
-            dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["TreatyModel", "CZlib", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The SQLite store: schema, migrations, office identity, queries, search, interchange, capture and merge.
         .target(
@@ -95,7 +95,7 @@ let package = Package(
         .executableTarget(name: "treaty", dependencies: ["TreatyCLI"]),
 
         .testTarget(name: "TreatyModelTests", dependencies: ["TreatyModel"]),
-        .testTarget(name: "TreatySyncTests", dependencies: ["TreatySync"]),
+        .testTarget(name: "TreatySyncTests", dependencies: ["TreatySync", "TreatyModel"]),
         .testTarget(
             name: "TreatyPeerTests",
             dependencies: [

@@ -1,5 +1,6 @@
 /// A strict RFC 8259 parser straight into ``JSONValue``: integers stay exact, strings must be valid UTF-8,
-/// nesting is bounded, and an error says what was found where.
+/// nesting is bounded, member names are unique (as I-JSON, RFC 7493, requires), and an error says what was found
+/// where.
 ///
 /// Foundation's decoder, driving `JSONValue`'s `Decodable` probing, cost about a quarter of the daemon's CPU
 /// per request; this does the same job in one pass.
@@ -83,7 +84,11 @@ struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1
             skipWhitespace()
-            members[key] = try value()
+            // A name given twice is refused: parsers disagree on which value counts (first or last), and a
+            // request or header read one way by a checker and another by its user is how forgeries slip through.
+            guard members.updateValue(try value(), forKey: key) == nil else {
+                throw error("member name \"\(key.prefix(64))\" given twice")
+            }
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input") }
             if bytes[index] == UInt8(ascii: ",") {

@@ -101,11 +101,12 @@ public struct ChangeSetEnvelope: Sendable, Hashable {
         guard reader.remaining == Self.signatureLength else {
             throw .malformed("\(reader.remaining) bytes after the changeset where a 64-byte signature belongs")
         }
+        guard seq > 0 else { throw .malformed("sequence number 0: an office numbers its change sets from 1") }
         let signed = encoded.prefix(encoded.count - Self.signatureLength)
         let signature = encoded.suffix(Self.signatureLength)
         let origin = OfficeID.of(publicKey: publicKey)
         if verify {
-            guard seq > 0, let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey),
+            guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey),
                 key.isValidSignature(signature, for: signed)
             else { throw .badSignature(origin: origin, seq: seq) }
         }

@@ -30,11 +30,19 @@ public enum Zlib {
     /// Inflates `data`, refusing to produce more than `limit` bytes: a small file that inflates to
     /// gigabytes (a bomb) stops at the limit, having allocated at most that.
     public static func inflate(_ data: Data, limit: Int) throws(SyncError) -> Data {
+        var output = Data()
+        try inflate(data, limit: limit) { output.append($0) }
+        return output
+    }
+
+    /// Inflates `data` a piece at a time, handing each piece (at most 64 KiB) to `consume` as it comes, so
+    /// memory holds one piece, not the whole output; refuses to produce more than `limit` bytes in all.
+    public static func inflate(_ data: Data, limit: Int, _ consume: (Data) throws(SyncError) -> Void) throws(SyncError) {
         var stream = z_stream()
         guard treaty_inflate_init(&stream) == Z_OK else { throw .malformed("cannot start zlib") }
         defer { inflateEnd(&stream) }
-        var output = Data()
-        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        var produced = 0
+        var chunk = Data(count: 64 << 10)
         var input = data
         var failure: SyncError?
         input.withUnsafeMutableBytes { (source: UnsafeMutableRawBufferPointer) in
@@ -42,15 +50,25 @@ public enum Zlib {
             stream.avail_in = uInt(source.count)
             while true {
                 var status: Int32 = Z_OK
-                chunk.withUnsafeMutableBufferPointer { buffer in
-                    stream.next_out = buffer.baseAddress
-                    stream.avail_out = uInt(buffer.count)
+                let capacity = chunk.count
+                chunk.withUnsafeMutableBytes { buffer in
+                    stream.next_out = buffer.baseAddress?.assumingMemoryBound(to: Bytef.self)
+                    stream.avail_out = uInt(capacity)
                     status = CZlib.inflate(&stream, Z_NO_FLUSH)
-                    output.append(buffer.baseAddress!, count: buffer.count - Int(stream.avail_out))
                 }
-                if output.count > limit {
+                let count = capacity - Int(stream.avail_out)
+                produced += count
+                if produced > limit {
                     failure = .tooLarge("compressed data inflates past \(limit) bytes (a decompression bomb, or a header that lies)")
                     return
+                }
+                if count > 0 {
+                    do throws(SyncError) {
+                        try consume(chunk.prefix(count))
+                    } catch {
+                        failure = error
+                        return
+                    }
                 }
                 if status == Z_STREAM_END {
                     if stream.avail_in != 0 { failure = .malformed("\(stream.avail_in) bytes after the end of the zlib stream") }
@@ -64,6 +82,5 @@ public enum Zlib {
             }
         }
         if let failure { throw failure }
-        return output
     }
 }

@@ -106,6 +106,68 @@ struct BundleTests {
         #expect(throws: SyncError.self) { try BundleFile.read(try file(header), inflateLimit: 1 << 20) }
     }
 
+    /// A bundle of `body` under a header changed by `edit`, its JSON written as given by `json` when set.
+    private func rewritten(_ data: Data, json: ((Data) -> Data)? = nil, edit: (inout BundleFile.Header) -> Void = { _ in })
+        throws -> Data
+    {
+        let (header, body) = try BundleFile.header(of: data)
+        var changed = header
+        edit(&changed)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var encoded = try encoder.encode(changed)
+        if let json { encoded = json(encoded) }
+        var writer = ByteWriter()
+        writer.raw(BundleFile.magic)
+        writer.field(encoded)
+        writer.raw(body)
+        return writer.data
+    }
+
+    @Test("a header whose record schema is not that of the change sets inside is refused", arguments: [-1, 0, 2, 99])
+    func headerSchema(schema: Int) throws {
+        let (data, _) = try sample()
+        #expect(throws: SyncError.self) { try BundleFile.read(try rewritten(data, edit: { $0.schema = schema })) }
+        #expect(try BundleFile.read(try rewritten(data, edit: { $0.schema = 1 })).envelopes.count == 3)
+    }
+
+    @Test("a header that names a field twice is refused, whichever value a reader would take")
+    func duplicateHeaderKey() throws {
+        let (data, _) = try sample()
+        let doubled = try rewritten(data, json: { json in
+            // {"change_sets":3,... -> {"change_sets":99,"change_sets":3,...
+            var text = String(decoding: json, as: UTF8.self)
+            text = text.replacingOccurrences(of: #"{"change_sets":3"#, with: #"{"change_sets":99,"change_sets":3"#)
+            return Data(text.utf8)
+        })
+        #expect(throws: SyncError.self) { try BundleFile.read(doubled) }
+    }
+
+    @Test("a change set numbered 0 is refused for its number, not as forged")
+    func sequenceZero() throws {
+        let a = Signer()
+        let envelope = try ChangeSetEnvelope(
+            signingKey: a.key, publicKey: a.publicKey, seq: 0, clock: 1, schemaVersion: 1, user: "x",
+            dependencies: VersionVector(), changeset: Data())
+        #expect(throws: SyncError.malformed("sequence number 0: an office numbers its change sets from 1")) {
+            try ChangeSetEnvelope(decoding: envelope.encoded)
+        }
+    }
+
+    @Test("a checked bundle hands out its change sets one at a time, the same as reading it whole")
+    func streamed() throws {
+        let a = Signer()
+        // Frames larger than the 64 KiB pieces zlib inflates at a time, between small ones.
+        let envelopes = try (1...6).map { seq in
+            try a.envelope(seq: UInt64(seq), changeset: Data(repeating: UInt8(seq), count: seq % 2 == 0 ? 200_000 : 10))
+        }
+        let data = BundleFile.write(envelopes, schema: 1)
+        var handed: [Data] = []
+        try BundleFile.check(data).forEach { (envelope: ChangeSetEnvelope) throws(SyncError) in handed.append(envelope.encoded) }
+        #expect(handed == envelopes.map(\.encoded))
+        #expect(try BundleFile.read(data).envelopes.map(\.encoded) == handed)
+    }
+
     @Test("a newer bundle format is refused by name")
     func newerFormat() throws {
         let (data, _) = try sample()
@@ -142,5 +204,13 @@ struct VectorTests {
         let afterBackwardClock = HybridClock.next(after: seen, wallMilliseconds: 1_000)
         #expect(afterBackwardClock > seen)
         #expect(HybridClock.next(after: seen, wallMilliseconds: 9_000) > afterBackwardClock)
+    }
+
+    @Test("no stamp or wall clock, however far off, makes the next stamp trap")
+    func hybridClockBounds() {
+        #expect(HybridClock.next(after: .max, wallMilliseconds: 5_000) == .max)
+        #expect(HybridClock.next(after: .max - 1, wallMilliseconds: .max) == .max)
+        #expect(HybridClock.next(after: 0, wallMilliseconds: .min) == 1)
+        #expect(HybridClock.milliseconds(.max) == (1 << 48) - 1)
     }
 }
