@@ -22,6 +22,8 @@ public final class TreatyStore: Sendable {
     /// The content digest last computed and the version vector it was computed at. Synced content changes only by
     /// captured local writes and applied change sets, and each moves the vector: the same vector, the same digest.
     let digestCache = Mutex<(vector: VersionVector, digest: String)?>(nil)
+    /// Wakes a merge when change sets held for a stamp too far ahead of this office's clock can be applied.
+    let heldRelease = ReleaseTimer()
 
     /// The file name of the database inside a state directory.
     public static let databaseFileName = "treaty.sqlite"
@@ -108,6 +110,7 @@ public final class TreatyStore: Sendable {
     /// Checkpoints the WAL and closes every connection. Closing again does nothing.
     public func close() throws(StoreError) {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        heldRelease.cancel()
         do {
             _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
             try pool.close()
@@ -220,10 +223,47 @@ public struct StoreOptions: Sendable {
     package var mergePolicy: MergePolicy
     /// The raw private key a new office gets, so a seed reproduces a test run; nil draws a random one.
     package var newOfficeKey: Data?
+    /// How far ahead of this office's clock a change set's stamp may be, in milliseconds. One further ahead is
+    /// held, with the reason, until this office's clock has caught up to within this much of it: otherwise an
+    /// office whose clock is set wrong would win every concurrent edit for as long as its clock is ahead.
+    public var maxClockSkew: Int64
 
-    public init(durable: Bool = true) {
+    /// The default ``maxClockSkew``: ten minutes.
+    public static let defaultMaxClockSkew: Int64 = 10 * 60 * 1000
+
+    public init(durable: Bool = true, maxClockSkew: Int64 = defaultMaxClockSkew) {
         self.durable = durable
         self.mergePolicy = .fieldClock
+        self.maxClockSkew = maxClockSkew
+    }
+}
+
+/// Runs one action at a wall-clock time, the earliest asked for; a later request for a later time waits its turn
+/// (the action plans the next one itself).
+final class ReleaseTimer: Sendable {
+    private let pending = Mutex<(at: Int64, task: Task<Void, Never>)?>(nil)
+
+    /// Runs `action` at `time` (milliseconds since 1970; `now` is the same clock's reading), unless an earlier
+    /// time is already planned.
+    func schedule(at time: Int64, now: Int64, _ action: @escaping @Sendable () async -> Void) {
+        pending.withLock { planned in
+            if let planned, planned.at <= time { return }
+            planned?.task.cancel()
+            let delay = max(time - now, 0) + 1
+            planned = (time, Task { [weak self] in
+                try? await Task.sleep(for: .milliseconds(delay))
+                guard !Task.isCancelled else { return }
+                self?.pending.withLock { if $0?.at == time { $0 = nil } }
+                await action()
+            })
+        }
+    }
+
+    func cancel() {
+        pending.withLock { planned in
+            planned?.task.cancel()
+            planned = nil
+        }
     }
 }
 

@@ -29,12 +29,36 @@ final class SyncLab {
         let store: TreatyStore
         let directory: String
         let name: String
-        init(store: TreatyStore, directory: String, name: String) {
+        let clock: LabClock
+        init(store: TreatyStore, directory: String, name: String, clock: LabClock) {
             self.store = store
             self.directory = directory
             self.name = name
+            self.clock = clock
         }
     }
+
+    /// An office's wall clock: it moves 1..500 ms at each read, and a lab can set it forward.
+    final class LabClock: Sendable {
+        private let state: Mutex<(now: Int64, rng: SplitMix64)>
+
+        init(start: Int64, seed: UInt64) {
+            state = Mutex((start, SplitMix64(seed: seed)))
+        }
+
+        func read() -> Int64 {
+            state.withLock { value in
+                value.now += Int64(value.rng.next() % 500) + 1
+                return value.now
+            }
+        }
+
+        func advance(to time: Int64) { state.withLock { $0.now = max($0.now, time) } }
+    }
+
+    /// How far ahead the clock of an office set wrong is, in labs that have one: two days, far past the ten minutes
+    /// an office accepts, so the others hold its change sets (and all that depend on them) until their clocks catch up.
+    static let wrongClockAhead: Int64 = 2 * 86_400_000
 
     static let tracked: [RecordKind: [String]] = [
         .agreement: ["title", "summary"], .actor: ["name", "note"], .party: ["role"], .name: ["name", "language"],
@@ -47,32 +71,29 @@ final class SyncLab {
     var deletes: Set<String> = []
     var kinds: [String: RecordKind] = [:]
     var heldSeen = 0
+    /// Of those, held for a clock stamp too far ahead.
+    var heldForClock = 0
     let policy: MergePolicy
 
     init(seed: UInt64, policy: MergePolicy = .fieldClock) async throws {
         var rng = SplitMix64(seed: seed)
         self.policy = policy
         let count = Int(rng.next() % 3) + 3
+        // In a third of the labs, one office's clock is set days ahead.
+        let wrongClock = rng.next() % 3 == 0 ? Int(rng.next() % UInt64(count)) : nil
         var offices: [Office] = []
         for index in 0..<count {
             let directory = NSTemporaryDirectory() + "treaty-sync-\(seed)-\(index)-" + UUID().uuidString
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            // Each office's clock starts skewed by up to a minute and moves 1..500 ms at each read.
-            let start = Int64(1_759_924_800_000) + Int64(rng.next() % 60_000)
-            let clockSeed = rng.next()
-            let state = Mutex((start, SplitMix64(seed: clockSeed)))
+            // Each office's clock starts skewed by up to a minute (one by days, in some labs).
+            let start = Int64(1_759_924_800_000) + Int64(rng.next() % 60_000) + (index == wrongClock ? Self.wrongClockAhead : 0)
+            let clock = LabClock(start: start, seed: rng.next())
             var options = StoreOptions(durable: false)
             options.mergePolicy = policy
             options.newOfficeKey = Data((0..<32).map { _ in UInt8(truncatingIfNeeded: rng.next()) })
             let store = try TreatyStore.open(
-                path: directory + "/treaty.sqlite", officeName: "office \(index)",
-                clock: {
-                    state.withLock { value in
-                        value.0 += Int64(value.1.next() % 500) + 1
-                        return value.0
-                    }
-                }, options: options)
-            offices.append(Office(store: store, directory: directory, name: "office \(index)"))
+                path: directory + "/treaty.sqlite", officeName: "office \(index)", clock: { clock.read() }, options: options)
+            offices.append(Office(store: store, directory: directory, name: "office \(index)", clock: clock))
         }
         self.offices = offices
         self.rng = rng
@@ -170,7 +191,9 @@ final class SyncLab {
         var parcel = all.filter { _ in chance(60) }
         parcel += parcel.filter { _ in chance(20) }
         parcel.shuffle(using: &rng)
-        heldSeen += try await target.store.receive(parcel).held.count
+        let held = try await target.store.receive(parcel).held
+        heldSeen += held.count
+        heldForClock += held.filter { $0.reason.contains("ahead of this office's clock") }.count
     }
 
     /// Sends `target` everything `source` holds that `target` lacks.
@@ -207,6 +230,13 @@ final class SyncLab {
                 }
             }
         }
+        // The wall clocks catch up with the one set ahead: what was held for its stamps applies by itself. (A store
+        // plans that on the real clock; the lab's clocks jump, so it asks.)
+        let latest = offices.map { $0.clock.read() }.max()!
+        for office in offices {
+            office.clock.advance(to: latest)
+            _ = try await office.store.applyHeld()
+        }
         // Full exchange until nobody lacks anything.
         for _ in 0..<offices.count {
             for source in offices {
@@ -222,7 +252,8 @@ final class SyncLab {
         let status = try await offices[0].store.syncStatus()
         let conflicts = try await offices[0].store.conflicts()
         return "\(offices.count) offices, \(status.logChangeSets) change sets, \(writes.values.map(\.count).reduce(0, +)) "
-            + "field writes, \(deletes.count) deletes, \(conflicts.count) fields in conflict, held during the run: \(heldSeen)"
+            + "field writes, \(deletes.count) deletes, \(conflicts.count) fields in conflict, held during the run: \(heldSeen) "
+            + "(\(heldForClock) for a clock ahead)"
     }
 
     /// Compares the offices with each other and with the model.

@@ -8,6 +8,8 @@ struct RowChange {
 
     let table: String
     let operation: Operation
+    /// How many columns the table had where the change was made.
+    let columns: Int
     /// New values by column index (inserts: all; updates: only the changed columns).
     let new: [Int: DatabaseValue]
     /// Old values by column index (deletes: all; updates: the primary key and changed columns).
@@ -62,7 +64,7 @@ enum Changeset {
                     op == SQLITE_INSERT ? .insert : op == SQLITE_UPDATE ? .update : .delete
                 changes.append(
                     RowChange(
-                        table: String(cString: name), operation: operation, new: new, old: old,
+                        table: String(cString: name), operation: operation, columns: Int(columns), new: new, old: old,
                         primaryKey: (0..<Int(pkColumns)).map { pkFlags[$0] != 0 }))
             }
         }
@@ -88,20 +90,23 @@ enum Changeset {
         }
     }
 
-    /// Runs `body` with a session recording every change it makes to the synced tables, and returns the
-    /// changeset (empty when nothing changed). The session lives and dies inside the caller's transaction.
-    static func capture<T>(_ db: Database, _ body: () throws -> T) throws -> (T, Data) {
+    /// Runs `body` with a session recording every change it makes to the synced tables (with `allTables`, to
+    /// every table: tests forge change sets so), and returns the changeset (empty when nothing changed). The
+    /// session lives and dies inside the caller's transaction.
+    static func capture<T>(_ db: Database, allTables: Bool = false, _ body: () throws -> T) throws -> (T, Data) {
         var session: OpaquePointer?
         guard sqlite3session_create(db.sqliteConnection, "main", &session) == SQLITE_OK, let session else {
             throw StoreError.database("cannot start a capture session")
         }
         defer { sqlite3session_delete(session) }
-        sqlite3session_table_filter(
-            session,
-            { _, table in
-                guard let table else { return 0 }
-                return SyncTables.captured.contains(String(cString: table)) ? 1 : 0
-            }, nil)
+        if !allTables {
+            sqlite3session_table_filter(
+                session,
+                { _, table in
+                    guard let table else { return 0 }
+                    return SyncTables.captured.contains(String(cString: table)) ? 1 : 0
+                }, nil)
+        }
         guard sqlite3session_attach(session, nil) == SQLITE_OK else {
             throw StoreError.database("cannot attach the capture session")
         }

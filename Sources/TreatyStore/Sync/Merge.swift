@@ -34,55 +34,77 @@ public struct HeldChangeSet: Sendable, Equatable {
 struct Merge {
     let db: Database
     let policy: MergePolicy
+    /// This office's wall clock (milliseconds since 1970) and how far ahead of it a change set's stamp may be.
+    let now: Int64
+    let maxClockSkew: Int64
     private var origins: [Int64: String] = [:]
     private(set) var changed = MergedChanges()
     private(set) var conflicts = 0
+    /// When the earliest change set held for a stamp too far ahead can be applied (milliseconds since 1970).
+    private(set) var nextClockRelease: Int64?
 
-    init(_ db: Database, policy: MergePolicy) {
+    init(_ db: Database, policy: MergePolicy, now: Int64, maxClockSkew: Int64) {
         self.db = db
         self.policy = policy
+        self.now = now
+        self.maxClockSkew = maxClockSkew
     }
 
     /// Stores each new change set and applies every stored one whose dependencies are met, in causal order;
     /// the rest stay held with their reason. All in the caller's transaction.
     mutating func receive(_ envelopes: [ChangeSetEnvelope]) throws -> ReceiveSummary {
         var summary = ReceiveSummary()
-        for envelope in envelopes {
-            let origin = try SyncTables.originNumber(db, envelope.origin)
-            let had = try Bool.fetchOne(
-                db.cachedStatement(sql: "SELECT 1 FROM sync_log WHERE origin = ? AND seq = ?"),
-                arguments: [origin, Int64(envelope.seq)]) ?? false
-            if had {
-                summary.alreadyHad += 1
-                continue
-            }
-            try SyncTables.log(db, envelope, origin: origin, applied: false)
-        }
-        summary.applied = try applyHeld()
-        summary.held = try Self.held(db)
-        summary.conflicts = conflicts
+        for envelope in envelopes { try store(envelope, into: &summary) }
+        try finish(&summary)
         return summary
     }
 
-    /// Applies held change sets until none can be; returns how many were.
+    /// Stores one change set received (or counts it as already had); ``finish(_:)`` applies what can be.
+    mutating func store(_ envelope: ChangeSetEnvelope, into summary: inout ReceiveSummary) throws {
+        let origin = try SyncTables.originNumber(db, envelope.origin)
+        let had = try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT 1 FROM sync_log WHERE origin = ? AND seq = ?"),
+            arguments: [origin, Int64(envelope.seq)]) ?? false
+        if had {
+            summary.alreadyHad += 1
+        } else {
+            try SyncTables.log(db, envelope, origin: origin, applied: false)
+        }
+    }
+
+    /// Applies what the stored change sets allow and says what stays held.
+    mutating func finish(_ summary: inout ReceiveSummary) throws {
+        summary.applied = try applyHeld()
+        summary.held = try Self.held(db)
+        summary.conflicts = conflicts
+    }
+
+    /// Applies held change sets until none can be; returns how many were. Reads one change set at a time: the
+    /// held ones can be a whole bundle's worth.
     mutating func applyHeld() throws -> Int {
         var vector = try SyncTables.vector(db)
         var applied = 0
         var progress = true
         while progress {
             progress = false
-            let rows = try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT origin, seq, envelope FROM sync_log WHERE applied = 0 ORDER BY clock, origin, seq"))
-            for row in rows {
-                let envelope = try ChangeSetEnvelope(trusted: row["envelope"])
-                if let reason = try blocker(envelope, vector: vector) {
+            nextClockRelease = nil
+            let keys = try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT origin, seq FROM sync_log WHERE applied = 0 ORDER BY clock, origin, seq"))
+            for key in keys {
+                let (origin, seq): (Int64, Int64) = (key[0], key[1])
+                guard
+                    let bytes = try Data.fetchOne(
+                        db.cachedStatement(sql: "SELECT envelope FROM sync_log WHERE origin = ? AND seq = ?"),
+                        arguments: [origin, seq])
+                else { continue }
+                let envelope = try ChangeSetEnvelope(trusted: bytes)
+                if let reason = try blocker(envelope, vector: vector) ?? apply(envelope, origin: origin) {
                     try db.cachedStatement(sql: "UPDATE sync_log SET held = ? WHERE origin = ? AND seq = ?")
-                        .execute(arguments: [reason, row["origin"] as Int64, row["seq"] as Int64])
+                        .execute(arguments: [reason, origin, seq])
                     continue
                 }
-                try apply(envelope, origin: row["origin"])
                 try db.cachedStatement(sql: "UPDATE sync_log SET applied = 1, held = NULL WHERE origin = ? AND seq = ?")
-                    .execute(arguments: [row["origin"] as Int64, row["seq"] as Int64])
+                    .execute(arguments: [origin, seq])
                 vector[envelope.origin] = envelope.seq
                 applied += 1
                 progress = true
@@ -102,7 +124,7 @@ struct Merge {
     }
 
     /// Why a change set cannot be applied yet, or nil when it can.
-    private func blocker(_ envelope: ChangeSetEnvelope, vector: VersionVector) throws -> String? {
+    private mutating func blocker(_ envelope: ChangeSetEnvelope, vector: VersionVector) throws -> String? {
         if envelope.schemaVersion > UInt32(Schema.version) {
             return "made with record schema \(envelope.schemaVersion); this office runs \(Schema.version): upgrade Treaty"
         }
@@ -120,7 +142,25 @@ struct Merge {
         where origin != envelope.origin && vector[origin] < seq {
             return "depends on change set \(seq) of office \(origin.prefix(12)), not yet here"
         }
+        // A stamp far ahead would win every concurrent edit until the wall clocks caught up with it (years, for a
+        // clock set wrong): wait until this office's clock is within the accepted skew of it.
+        let stamped = HybridClock.milliseconds(envelope.clock)
+        if stamped - now > maxClockSkew {
+            let release = stamped - maxClockSkew
+            nextClockRelease = min(nextClockRelease ?? release, release)
+            return "stamped \(Self.duration(stamped - now)) ahead of this office's clock, more than the "
+                + "\(Self.duration(maxClockSkew)) accepted: held until \(Timestamp.format(millisecondsSince1970: release))"
+        }
         return nil
+    }
+
+    /// A span of milliseconds in the largest whole unit that fits.
+    static func duration(_ ms: Int64) -> String {
+        let seconds = ms / 1000
+        for (size, unit) in [(86_400 * 365, "years"), (86_400, "days"), (3600, "hours"), (60, "minutes")] where seconds >= 2 * size {
+            return "\(seconds / Int64(size)) \(unit)"
+        }
+        return "\(seconds) seconds"
     }
 
     private mutating func office(_ n: Int64) throws -> String {
@@ -131,11 +171,42 @@ struct Merge {
         return office
     }
 
-    /// Applies one change set, row by row and field by field.
-    private mutating func apply(_ envelope: ChangeSetEnvelope, origin: Int64) throws {
+    /// Applies one change set whole, or says why it cannot be applied (then nothing of it is).
+    private mutating func apply(_ envelope: ChangeSetEnvelope, origin: Int64) throws -> String? {
+        let rows: [RowChange]
+        do {
+            rows = try Changeset.rows(envelope.changeset)
+        } catch {
+            return "refused: its changeset does not parse"
+        }
+        if let refusal = try ChangeSetCheck.refusal(rows, db) { return "refused: \(refusal)" }
+        // What the check cannot foresee (a constraint of the tables) rolls back this change set alone.
+        let (changedBefore, conflictsBefore) = (changed, conflicts)
+        var refusal: String?
+        try db.inSavepoint {
+            do {
+                try apply(rows, envelope, origin: origin)
+                return .commit
+            } catch let error as DatabaseError where Self.inputFaults.contains(error.resultCode) {
+                refusal = "refused: \(error.message ?? "\(error.resultCode)")"
+            } catch let error as StoreError {
+                refusal = "refused: \(error)"
+            }
+            return .rollback
+        }
+        if refusal != nil { (changed, conflicts) = (changedBefore, conflictsBefore) }
+        return refusal
+    }
+
+    /// SQLite's answers that come from what a change set says, not from the machine (a full disk, an I/O error
+    /// stop the whole merge instead).
+    static let inputFaults: [ResultCode] = [.SQLITE_CONSTRAINT, .SQLITE_MISMATCH, .SQLITE_TOOBIG, .SQLITE_RANGE]
+
+    /// Applies one checked change set, row by row and field by field.
+    private mutating func apply(_ rows: [RowChange], _ envelope: ChangeSetEnvelope, origin: Int64) throws {
         try SyncTables.setLastClock(db, max(try SyncTables.lastClock(db), envelope.clock))
         let writer = ClockEntry(origin: origin, seq: Int64(envelope.seq), clock: Int64(bitPattern: envelope.clock))
-        for row in try Changeset.rows(envelope.changeset) {
+        for row in rows {
             if row.table == "sync_conflict" {
                 // Settling a conflict deletes its rows; nothing else about conflicts travels.
                 if row.operation == .delete {

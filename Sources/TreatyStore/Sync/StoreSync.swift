@@ -281,31 +281,49 @@ extension TreatyStore {
     }
 
     /// Checks a whole bundle (checksum, sizes, every signature) and only then stores and applies its change
-    /// sets: a bad bundle changes nothing.
+    /// sets: a bad bundle changes nothing. Holds one change set at a time in memory, whatever the bundle's size.
     public func importBundle(_ data: Data, inflateLimit: Int = BundleFile.defaultInflateLimit) async throws(StoreError)
         -> ReceiveSummary
     {
-        let envelopes: [ChangeSetEnvelope]
+        let bundle: BundleFile.CheckedBundle
         do {
-            envelopes = try LargeStack.run { try BundleFile.read(data, inflateLimit: inflateLimit).envelopes }
+            bundle = try LargeStack.run { try BundleFile.check(data, inflateLimit: inflateLimit) }
         } catch let error as SyncError {
             throw .sync(error)
         } catch {
             throw .sync(.malformed(String(describing: error)))
         }
-        return try await receive(envelopes)
+        return try await merge { merge in
+            var summary = ReceiveSummary()
+            try bundle.forEach { try merge.store($0, into: &summary) }
+            try merge.finish(&summary)
+            return summary
+        }
     }
 
     /// Stores and applies change sets that were checked on arrival (``ChangeSetEnvelope/init(decoding:)``).
     public func receive(_ envelopes: [ChangeSetEnvelope]) async throws(StoreError) -> ReceiveSummary {
-        let policy = options.mergePolicy
-        let (summary, changed) = try await writeUncaptured { db in
-            var merge = Merge(db, policy: policy)
-            let summary = try merge.receive(envelopes)
-            return (summary, merge.changed)
+        try await merge { try $0.receive(envelopes) }
+    }
+
+    /// Applies held change sets that can be now (after an office was added, after an upgrade, or once this
+    /// office's clock has caught up with a stamp that was too far ahead).
+    public func applyHeld() async throws(StoreError) -> Int {
+        try await merge { try $0.applyHeld() }
+    }
+
+    /// Runs a merge in one uncaptured write transaction, then tells subscribers what it changed and plans the
+    /// release of change sets it held for their clock stamps.
+    private func merge<T: Sendable>(_ body: @escaping @Sendable (inout Merge) throws -> T) async throws(StoreError) -> T {
+        let (policy, now, skew) = (options.mergePolicy, clock(), options.maxClockSkew)
+        let (result, changed, release) = try await writeUncaptured { db in
+            var merge = Merge(db, policy: policy, now: now, maxClockSkew: skew)
+            let result = try body(&merge)
+            return (result, merge.changed, merge.nextClockRelease)
         }
         publish(changed)
-        return summary
+        if let release { heldRelease.schedule(at: release, now: now) { [weak self] in _ = try? await self?.applyHeld() } }
+        return result
     }
 
     /// Publishes what a merge changed: each record, or one summary when there are many (a subscriber's buffer is
@@ -320,17 +338,6 @@ extension TreatyStore {
         summary.created = changed.created
         summary.updated = changed.count - changed.created
         changes.publish(ChangeEvent(operation: .imported, record: nil, summary: summary))
-    }
-
-    /// Applies held change sets that can be now (after an office was added, or after an upgrade).
-    public func applyHeld() async throws(StoreError) -> Int {
-        let policy = options.mergePolicy
-        let (count, changed) = try await writeUncaptured { db in
-            var merge = Merge(db, policy: policy)
-            return (try merge.applyHeld(), merge.changed)
-        }
-        publish(changed)
-        return count
     }
 
     // MARK: Conflicts

@@ -1,0 +1,119 @@
+import GRDB
+import TreatyModel
+
+/// Checks the rows of a signed change set before any of them is merged: a change set is signed by an admitted
+/// office, but what it says is still input. Each table must be one this office syncs, with the columns this
+/// build has, each value of its column's type, each reference to a record that is here (a tombstone counts:
+/// a reference to a record another office deleted concurrently survives the merge), and each update of a row
+/// that is here. A change set that fails is held with the reason, never applied in part, and the daemon
+/// never meets a value it cannot read back.
+enum ChangeSetCheck {
+    /// Why `rows` cannot be merged here, or nil when they can.
+    static func refusal(_ rows: [RowChange], _ db: Database) throws -> String? {
+        // Records the change set itself makes, by id: its other rows may refer to them.
+        var made: [String: RecordKind] = [:]
+        for row in rows where row.operation == .insert {
+            if let kind = RecordKind(rawValue: row.table), case .string(let id)? = row.new[0]?.storage { made[id] = kind }
+        }
+        for row in rows {
+            if row.table == "sync_conflict" {
+                if let reason = conflictRefusal(row) { return reason }
+                continue
+            }
+            guard let kind = RecordKind(rawValue: row.table) else {
+                return "it changes the table \"\(row.table.prefix(64))\", which offices do not sync"
+            }
+            if let reason = try refusal(row, kind: kind, made: made, db) { return "\(kind.rawValue): \(reason)" }
+        }
+        return nil
+    }
+
+    private static func conflictRefusal(_ row: RowChange) -> String? {
+        // Only settling travels (a delete of the losing values); other changes to conflicts are ignored.
+        guard row.operation == .delete else { return nil }
+        let key = row.key
+        guard row.columns == 7, key.count == 5, key.prefix(4).allSatisfy({ String.fromDatabaseValue($0) != nil }),
+            Int64.fromDatabaseValue(key[4]) != nil
+        else { return "it settles a conflict with a key that is not (table, id, field, office, sequence number)" }
+        return nil
+    }
+
+    private static func refusal(_ row: RowChange, kind: RecordKind, made: [String: RecordKind], _ db: Database) throws
+        -> String?
+    {
+        let columns = RecordRows.columns(of: kind)
+        guard row.columns == columns.count else {
+            return "the change set has \(row.columns) columns where this office's table has \(columns.count) "
+                + "(made by a Treaty with another record schema)"
+        }
+        guard row.primaryKey == [true] + Array(repeating: false, count: columns.count - 1) else {
+            return "its primary key is not the id column"
+        }
+        guard case .string(let id) = row.key.first?.storage, !id.isEmpty, id.utf8.count <= 128 else {
+            return "a row's id is not an id"
+        }
+        let here = try RecordRows.kind(of: id, db)
+        if let here, here != kind { return "\(id) is a \(here.rawValue) here" }
+        switch row.operation {
+        case .delete:
+            return "it removes the row \(id); offices mark records deleted, they never remove them"
+        case .update where here == nil && made[id] != kind:
+            return "it changes \(id), which this office never had"
+        default:
+            break
+        }
+        for (index, value) in row.new.sorted(by: { $0.key < $1.key }) where index > 0 {
+            if let reason = try refusal(value, column: columns[index], kind: kind, made, db) {
+                return "\(id): \(reason)"
+            }
+        }
+        return nil
+    }
+
+    /// Whether `value` fits column `column` (a field or a provenance column) of `kind`.
+    private static func refusal(
+        _ value: DatabaseValue, column: String, kind: RecordKind, _ made: [String: RecordKind], _ db: Database
+    ) throws -> String? {
+        if case .blob = value.storage { return "\(column) holds bytes; no column does" }
+        guard let field = kind.field(column) else { return provenanceRefusal(value, column: column) }
+        if value.isNull { return field.required ? "\(column) is required and the change set leaves it empty" : nil }
+        do {
+            _ = try Record.validate(fields: [column: RecordRows.json(value, type: field.type)], of: kind, requireAll: false)
+        } catch {
+            return error.description
+        }
+        guard case .string(let target) = value.storage else { return nil }
+        switch field.type {
+        case .reference(let allowed):
+            guard let actual = try made[target] ?? RecordRows.kind(of: target, db) else {
+                return "\(column) refers to \(target), which this office does not have"
+            }
+            return allowed.contains(actual) ? nil : "\(column) refers to \(target), a \(actual.rawValue)"
+        case .provisionType:
+            if ProvisionVocabulary.builtInSlugs.contains(target) || made[target] == .provisionType { return nil }
+            let defined = try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT 1 FROM provision_type WHERE id = ?"), arguments: [target]) ?? false
+            return defined ? nil : "\(column) names the provision type \(target), which this office does not have"
+        default:
+            return nil
+        }
+    }
+
+    private static func provenanceRefusal(_ value: DatabaseValue, column: String) -> String? {
+        switch column {
+        case "version":
+            guard let version = Int64.fromDatabaseValue(value), case .int64 = value.storage, version >= 1 else {
+                return "version is not a whole number from 1"
+            }
+        case "deleted":
+            guard case .int64(let flag) = value.storage, flag == 0 || flag == 1 else { return "deleted is not 0 or 1" }
+        case "created_at", "updated_at":
+            guard case .string(let text) = value.storage, Timestamp.isValid(text) else {
+                return "\(column) is not a timestamp"
+            }
+        default:
+            guard case .string(let text) = value.storage, text.utf8.count <= 4096 else { return "\(column) is not text" }
+        }
+        return nil
+    }
+}
