@@ -102,6 +102,9 @@ public struct ChangeSetEnvelope: Sendable, Hashable {
             throw .malformed("\(reader.remaining) bytes after the changeset where a 64-byte signature belongs")
         }
         guard seq > 0 else { throw .malformed("sequence number 0: an office numbers its change sets from 1") }
+        guard seq <= VersionVector.maximumSequence else {
+            throw .malformed("sequence number \(seq) is past the last one an office can reach (2^63 - 1)")
+        }
         let signed = encoded.prefix(encoded.count - Self.signatureLength)
         let signature = encoded.suffix(Self.signatureLength)
         let origin = OfficeID.of(publicKey: publicKey)

@@ -6,13 +6,17 @@ public struct VersionVector: Sendable, Hashable, CustomStringConvertible {
     /// Office id (64 hex characters) to sequence number. Zero entries are left out.
     public private(set) var entries: [String: UInt64]
 
+    /// The highest sequence number there can be: the database keeps them as signed 64-bit integers. A larger one
+    /// (from a peer's vector, a dependency, `--since`) stands for this one, which no office will ever reach either.
+    public static let maximumSequence = UInt64(Int64.max)
+
     public init(_ entries: [String: UInt64] = [:]) {
-        self.entries = entries.filter { $0.value > 0 }
+        self.entries = entries.filter { $0.value > 0 }.mapValues { min($0, Self.maximumSequence) }
     }
 
     public subscript(origin: String) -> UInt64 {
         get { entries[origin] ?? 0 }
-        set { entries[origin] = newValue == 0 ? nil : newValue }
+        set { entries[origin] = newValue == 0 ? nil : min(newValue, Self.maximumSequence) }
     }
 
     /// True when this vector holds everything `other` holds.

@@ -33,7 +33,7 @@ struct Forger {
         changeset: Data
     ) throws -> ChangeSetEnvelope {
         var dependencies = dependencies
-        dependencies[id] = seq - 1
+        dependencies[id] = seq &- 1
         let (key, publicKey, deps) = (key, key.publicKey.rawRepresentation, dependencies)
         return try LargeStack.run {
             try ChangeSetEnvelope(
