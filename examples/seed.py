@@ -22,16 +22,6 @@ def rid(key):
 records = []
 
 
-def office_key(name):
-    """The public key (base64) and id of an example office whose Ed25519 key comes from a fixed seed."""
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-    import base64
-    seed = hashlib.sha256(("treaty-seed:" + name).encode()).digest()
-    raw = Ed25519PrivateKey.from_private_bytes(seed).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-    return base64.b64encode(raw).decode(), hashlib.sha256(raw).hexdigest()
-
-
 def add(record_type, key, **fields):
     record = {"type": record_type, "id": rid(key)}
     for name, value in fields.items():
@@ -47,9 +37,8 @@ def names(owner, *entries):
         add("name", f"{owner}/name{i}", owner_id="@" + owner, name=name, kind=kind, language=language)
 
 
-# An example partner office, so sync and the interface examples have a second office to name.
-public_key, office_id = office_key("office")
-records.append({"type": "office", "id": office_id, "public_key": public_key, "name": "Ankara desk (example)"})
+# No office record: an office record admits that office, and an example office's key would be known to anyone who
+# reads this file. Offices are admitted on purpose, with `treaty office add`.
 
 # A provision type beyond the built-in vocabulary.
 records.append({"type": "provision_type", "id": "cyber-defense", "label": "Cyber defence",

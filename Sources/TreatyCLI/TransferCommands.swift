@@ -20,6 +20,12 @@ struct ImportCommand: AsyncParsableCommand {
     @Argument(help: "The JSON Lines file; for csv, a folder of KIND.csv files or one such file.") var file: String
     @Option(help: "jsonl or csv.") var format: Format = .jsonl
     @Flag(name: .customLong("dry-run"), help: "Report what would change; write nothing.") var dryRun = false
+    @Option(
+        name: .customLong("admit-office"),
+        help: .init(
+            "Let the file admit this office (its signed change sets are then applied here). Repeat for more. Without it, a "
+                + "file holding an office that is not admitted here is refused.", valueName: "OFFICE-ID"))
+    var admitOffices: [String] = []
 
     func run() async throws {
         var origins: [CSVImport.Origin] = []
@@ -68,7 +74,12 @@ struct ImportCommand: AsyncParsableCommand {
             if showProgress { FileHandle.standardError.write(Data("\rsent \(sent) lines; \(dryRun ? "checking" : "applying")…\n".utf8)) }
             let summary: JSONValue
             do {
-                summary = try await client.call("import.commit", ["import": token, "dry_run": .bool(dryRun)])
+                summary = try await client.call(
+                    "import.commit",
+                    [
+                        "import": token, "dry_run": .bool(dryRun),
+                        "admit_offices": .array(admitOffices.map { .string($0.lowercased()) }),
+                    ])
             } catch {
                 // Name the CSV file and line rather than the line of the stream.
                 if case .rpc(let rpc) = error as? ClientError, let line = rpc.data?["line"]?.intValue,
@@ -85,8 +96,24 @@ struct ImportCommand: AsyncParsableCommand {
                 (dryRun ? "would import \(file): " : "imported \(file): ")
                     + "\(summary["created"]?.intValue ?? 0) created, \(summary["updated"]?.intValue ?? 0) updated, "
                     + "\(summary["unchanged"]?.intValue ?? 0) already there" + (dryRun ? "; nothing was written" : ""))
+            for office in summary["admitted"]?.arrayValue?.compactMap(\.stringValue) ?? [] {
+                print("\(dryRun ? "would admit" : "admitted") office \(office)")
+            }
+            if let stale = summary["stale"]?.intValue, stale > 0 {
+                let lines = summary["stale_lines"]?.arrayValue?.compactMap(\.intValue).map { origin(of: Int($0), origins) } ?? []
+                print(
+                    "\(stale) \(stale == 1 ? "line was" : "lines were") not applied: other content than the record here, "
+                        + "at an older version (edited on an outdated copy): \(lines.joined(separator: ", "))"
+                        + (stale > lines.count ? ", …" : "") + ". Export again and redo those edits.")
+            }
         }
     }
+}
+
+/// Where a line of the stream came from: the CSV file and line, or the line itself.
+private func origin(of line: Int, _ origins: [CSVImport.Origin]) -> String {
+    guard (1...origins.count).contains(line) else { return "line \(line)" }
+    return "\(origins[line - 1].file) line \(origins[line - 1].line)"
 }
 
 struct ExportCommand: AsyncParsableCommand {

@@ -13,6 +13,14 @@ public enum InterfaceExamples {
     /// The example results by method name.
     public static func run(_ methods: [RPCMethod], call: Call) async throws -> [String: JSONValue] {
         var results: [String: JSONValue] = [:]
+        // The office examples name a partner office: the seeded database admits it on purpose, as a user would (the
+        // seed holds no office; this one's key is derived from a constant, fit for example databases only).
+        _ = try await call(
+            "office.admit",
+            [
+                "office": .string(ExampleIDs.officeID), "public_key": .string(ExampleIDs.officeKey),
+                "name": .string(ExampleIDs.officeName),
+            ])
         func phase(_ name: String) -> Int {
             if name.hasPrefix("import.") { return 4 }
             if name.hasSuffix(".add") || name == "prediction.resolve" { return 1 }
@@ -43,7 +51,8 @@ public enum InterfaceExamples {
     /// The record and field the sync examples edit on both offices.
     static let conflictRecord = ExampleIDs.seed("shusha")
 
-    /// Sync with a second office made here for the purpose (its clock an hour ahead, so its edit wins): it
+    /// Sync with a second office made here for the purpose (its clock a minute ahead, so its edit wins, and within
+    /// the ten minutes an office accepts): it
     /// takes this office's bundle and admits it, both edit one field, its bundle comes back (held until it
     /// is admitted), and the conflict is listed and settled.
     static func exchange(with bundle: String, call: Call, into results: inout [String: JSONValue]) async throws {
@@ -52,7 +61,7 @@ public enum InterfaceExamples {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let other = try TreatyStore.open(
             path: directory + "/" + TreatyStore.databaseFileName, officeName: "Baku desk (example)",
-            clock: { Int64(Date().timeIntervalSince1970 * 1000) + 3_600_000 })
+            clock: { Int64(Date().timeIntervalSince1970 * 1000) + 60_000 })
         defer { try? other.close() }
         let here = try await call("identity", [:])["office"]?.stringValue ?? ""
         _ = try await other.importBundle(Data(base64Encoded: bundle) ?? Data())

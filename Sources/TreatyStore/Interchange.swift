@@ -7,12 +7,27 @@ public struct ImportSummary: Sendable, Hashable, Codable {
     /// Lines read, blank ones included.
     public var lines = 0
     public var created = 0
-    /// Records already present that the import carried a newer version of.
+    /// Records already present that the import carried a newer version of, or an edit of (other content at the
+    /// version stored here).
     public var updated = 0
-    /// Records already present at the same or a newer version.
+    /// Records already present with the same content, or at a newer version.
     public var unchanged = 0
+    /// Lines with other content than the record stored here at a newer version (or deleted here): an edit of an
+    /// outdated copy, not applied. ``staleLines`` lists the first of them.
+    public var stale = 0
+    public var staleLines: [Int] = []
+    /// Offices the import admitted, as it was told to.
+    public var admitted: [String] = []
+
+    /// How many stale line numbers a summary lists.
+    public static let staleLinesListed = 20
 
     public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case lines, created, updated, unchanged, stale, admitted
+        case staleLines = "stale_lines"
+    }
 }
 
 extension TreatyStore {
@@ -21,15 +36,23 @@ extension TreatyStore {
     ///
     /// The whole file is one transaction: every record is validated and every reference checked (to
     /// records already stored or anywhere in the file) before the commit; one bad line and nothing is
-    /// written. Records keep their ids and provenance when given (lossless); a record already present is
-    /// replaced only by a higher version. The file is read in constant memory; the change set that carries the
-    /// import to other offices is built whole (about 600 bytes per record before compression).
+    /// written. Records keep their ids and provenance when given (lossless). A record already present is
+    /// replaced by a higher version; at the version stored here, other content is an edit and becomes the next
+    /// version; at an older version, other content is counted as stale and not applied. The file is read in
+    /// constant memory; the change set that carries the import to other offices is built whole (about 600 bytes
+    /// per record before compression).
+    ///
+    /// An office record admits that office: every change set its key signs is then applied here. So an import
+    /// admits only the offices `admitting` names (the user's explicit act, reported in the summary); any other
+    /// office not admitted here already is refused with its line.
     ///
     /// - Parameters:
+    ///   - admitting: ids of the offices the file may admit.
     ///   - dryRun: check and apply everything, report what would change, then roll it all back.
     ///   - progress: called with the number of lines read, every 1,000 lines.
     public func importJSONLines(
-        from path: String, user: String, dryRun: Bool = false, progress: (@Sendable (Int) -> Void)? = nil
+        from path: String, user: String, admitting: Set<String> = [], dryRun: Bool = false,
+        progress: (@Sendable (Int) -> Void)? = nil
     ) async throws(StoreError) -> ImportSummary {
         _ = try LineReader(path: path)  // fail early, outside the transaction, when the file cannot be read
         let context = context(user: user)
@@ -39,11 +62,11 @@ extension TreatyStore {
             var summary = ImportSummary()
             try db.inTransaction {
                 if dryRun {
-                    summary = try Self.importLines(db, path: path, context: context, progress: progress)
+                    summary = try Self.importLines(db, path: path, context: context, admitting: admitting, progress: progress)
                     return .rollback
                 }
                 summary = try LocalChanges.run(db, office: office, user: user, wallClock: clock()) {
-                    try Self.importLines(db, path: path, context: context, progress: progress)
+                    try Self.importLines(db, path: path, context: context, admitting: admitting, progress: progress)
                 }
                 return .commit
             }
@@ -52,18 +75,21 @@ extension TreatyStore {
         if summary.created + summary.updated > 0, !dryRun {
             changes.publish(ChangeEvent(operation: .imported, record: nil, summary: summary))
         }
+        // Change sets of the offices just admitted that were held here can be applied now.
+        if !summary.admitted.isEmpty, !dryRun { _ = try await applyHeld() }
         return summary
     }
 
     static func importLines(
-        _ db: Database, path: String, context: WriteContext, progress: (@Sendable (Int) -> Void)?
+        _ db: Database, path: String, context: WriteContext, admitting: Set<String>, progress: (@Sendable (Int) -> Void)?
     ) throws -> ImportSummary {
         var reader = try LineReader(path: path)
         var summary = ImportSummary()
         let ledger = try ImportLedger.begin(db)
         while let line = reader.next() {
             summary.lines += 1
-            try Self.importLine(db, line, number: summary.lines, ledger: ledger, context: context, summary: &summary)
+            try Self.importLine(
+                db, line, number: summary.lines, ledger: ledger, context: context, admitting: admitting, summary: &summary)
             if summary.lines % 1000 == 0 { progress?(summary.lines) }
         }
         if reader.overlongLine {
@@ -76,7 +102,7 @@ extension TreatyStore {
 
     static func importLine(
         _ db: Database, _ data: Data, number: Int, ledger: ImportLedger, context: WriteContext,
-        summary: inout ImportSummary
+        admitting: Set<String>, summary: inout ImportSummary
     ) throws {
         if data.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
         let json: JSONValue
@@ -91,6 +117,19 @@ extension TreatyStore {
         } catch {
             throw StoreError.invalidRecord(error, line: number)
         }
+        if record.kind == .office, record.provenance?.deleted != true,
+            try Bool.fetchOne(db.cachedStatement(sql: "SELECT deleted = 0 FROM office WHERE id = ?"), arguments: [record.id])
+                != true
+        {
+            guard admitting.contains(record.id) else {
+                throw StoreError.invalidArgument(
+                    "line \(number): the file admits the office \(record.id.prefix(12))"
+                        + (record.text("name").map { " (\($0.prefix(80)))" } ?? "")
+                        + ", and an admitted office's signed change sets are applied here. Admit it on purpose: "
+                        + "treaty office add \(record.id), or import with --admit-office \(record.id)")
+            }
+            summary.admitted.append(record.id)
+        }
         if !record.id.isEmpty {
             guard try ledger.claim(db, id: record.id) else { throw StoreError.duplicateID(record.id, line: number) }
             if let existingKind = try RecordRows.kind(of: record.id, db) {
@@ -98,10 +137,22 @@ extension TreatyStore {
                     throw StoreError.invalidArgument(
                         "line \(number): \(record.id) is a \(existingKind.rawValue) here, not a \(record.kind.rawValue)")
                 }
-                let existing = try RecordRows.fetch(db, kind: existingKind, id: record.id)
-                if let incoming = record.provenance, let current = existing?.provenance, incoming.version > current.version
-                {
+                guard let existing = try RecordRows.fetch(db, kind: existingKind, id: record.id),
+                    let current = existing.provenance
+                else { return }
+                let version = record.provenance?.version ?? current.version
+                if let incoming = record.provenance, version > current.version {
                     try Writes.replace(db, record, provenance: incoming, ledger: ledger, line: number)
+                    summary.updated += 1
+                } else if let edits = Self.edits(from: existing, to: record), record.provenance?.deleted != true {
+                    // Other content: at the version stored here it is an edit (the next version); at an older one
+                    // it was made on an outdated copy, and applying it would undo what came since.
+                    guard version == current.version, !current.deleted else {
+                        summary.stale += 1
+                        if summary.staleLines.count < ImportSummary.staleLinesListed { summary.staleLines.append(number) }
+                        return
+                    }
+                    _ = try Writes.update(db, id: record.id, version: current.version, set: edits, context: context)
                     summary.updated += 1
                 } else {
                     summary.unchanged += 1
@@ -112,6 +163,23 @@ extension TreatyStore {
         try Writes.create(
             db, record, context: context, provenance: record.provenance, deferReferences: ledger, line: number)
         summary.created += 1
+    }
+
+    /// The fields whose values differ between the stored record and an imported one (a number written 2 or 2.0
+    /// is the same), or nil when none do.
+    static func edits(from existing: TreatyModel.Record, to incoming: TreatyModel.Record) -> [String: JSONValue]? {
+        var edits: [String: JSONValue] = [:]
+        for field in existing.kind.fields {
+            let old = existing.fields[field.name] ?? .null
+            let new = incoming.fields[field.name] ?? .null
+            let same: Bool
+            switch field.type {
+            case .number: same = old.doubleValue == new.doubleValue && old.isNull == new.isNull
+            default: same = old == new
+            }
+            if !same { edits[field.name] = new }
+        }
+        return edits.isEmpty ? nil : edits
     }
 
     /// Writes every record (tombstones too, unless told otherwise) as JSON Lines, kind by kind, oldest first.

@@ -12,7 +12,6 @@ struct JSONCodecTests {
         ("9223372036854775808", .double(9_223_372_036_854_775_808)),
         ("-0", .int(0)),
         ("[]", .array([])),
-        (#"{"k":1,"k":2}"#, .object(["k": 2])),
         (#""Əliyev Şuşa""#, .string("Əliyev Şuşa")),
     ])
     func valid(text: String, expected: JSONValue) throws {
@@ -22,6 +21,8 @@ struct JSONCodecTests {
     @Test("Invalid documents are refused", arguments: [
         "", "{", "[1,]", "{\"a\" 1}", "01", "1.", ".5", "+1", "tru", "nul", "\"\u{01}\"", "\"\\x\"", "\"\\ud800\"",
         "[1] x", "{\"a\":1,}", "'a'", "1e", "-", "NaN", "1e999",
+        // A member named twice: parsers disagree on which value counts, so none is taken.
+        #"{"k":1,"k":2}"#, #"{"a":{"k":1,"k":1}}"#,
     ])
     func invalid(text: String) {
         #expect(throws: JSONCodecError.self) { try JSONCodec.decode(text) }

@@ -24,14 +24,67 @@ struct InterchangeTests {
             #expect(exported[seed.id]?.fields == seed.fields, "\(seed.id)")
         }
         // Into a second store and out again: the same lines, provenance included (bar the new office's own row).
+        // The export holds the first office's own record: admitting it is said on purpose.
         let second = try StoreFixture()
         let again = try await second.store.importJSONLines(
-            from: try fixture.file("export.jsonl", lines: first), user: "someone-else")
+            from: try fixture.file("export.jsonl", lines: first), user: "someone-else", admitting: [fixture.store.office.id])
         #expect(again.created == first.count)
+        #expect(again.admitted == [fixture.store.office.id])
         var roundTripped: [String] = []
         try second.store.exportJSONLines { roundTripped.append($0) }
         let secondOffice = second.store.office.id
         #expect(roundTripped.filter { !$0.contains(secondOffice) }.sorted() == first.sorted())
+    }
+
+    @Test("An import admits only the offices it is told to; any other office record refuses the file")
+    func officesAdmittedOnPurpose() async throws {
+        let stranger = Forger()
+        let line = #"{"type":"office","id":"\#(stranger.id)","public_key":"\#(stranger.publicKeyBase64)","name":"Stranger"}"#
+        let fixture = try StoreFixture()
+        let path = try fixture.file("office.jsonl", lines: [#"{"type":"person","name":"Kars"}"#, line])
+        await #expect(throws: StoreError.self) { try await fixture.store.importJSONLines(from: path, user: "ana") }
+        #expect(try await fixture.store.offices().count == 1)
+        #expect(try await fixture.store.list(.person).isEmpty)
+        // Its change sets held here apply once it is admitted on purpose.
+        let held = try stranger.envelope(
+            seq: 1, clock: 1 << 16, changeset: try HostileChangeSetTests.person("aaaaaaaaaaaaaaaaaaaa", name: "Gabala"))
+        #expect(try await fixture.store.receive([held]).applied == 0)
+        let summary = try await fixture.store.importJSONLines(from: path, user: "ana", admitting: [stranger.id])
+        #expect(summary.admitted == [stranger.id])
+        #expect(try await fixture.store.offices().map(\.id).contains(stranger.id))
+        #expect(try await fixture.store.syncStatus().held.isEmpty)
+        // An office admitted already is no admission: the same file imports without the flag.
+        let again = try await fixture.store.importJSONLines(from: path, user: "ana")
+        #expect(again.admitted.isEmpty)
+    }
+
+    @Test("An edited export imported again: at the stored version an edit, at an older one counted as stale")
+    func editsReimported() async throws {
+        let fixture = try await StoreFixture.seeded()
+        var lines: [String] = []
+        try fixture.store.exportJSONLines(includeDeleted: false) { lines.append($0) }
+        let index = try #require(lines.firstIndex { $0.contains(#""type":"agreement""#) })
+        var record = try Record(json: try JSONCodec.decode(lines[index]))
+        record.fields["summary"] = "An analyst's new summary."
+        lines[index] = JSONCodec.string(record.json)
+        let path = try fixture.file("edited.jsonl", lines: lines)
+        let dry = try await fixture.store.importJSONLines(from: path, user: "ana", dryRun: true)
+        #expect(dry.updated == 1)
+        let summary = try await fixture.store.importJSONLines(from: path, user: "ana")
+        #expect(summary.updated == 1)
+        #expect(summary.unchanged == lines.count - 1)
+        let edited = try await fixture.store.get(record.id)
+        #expect(edited.text("summary") == "An analyst's new summary.")
+        #expect(edited.provenance?.version == (record.provenance?.version ?? 0) + 1)
+        // The same file once more: its line is now an older version with other content than the edit stored.
+        record.fields["summary"] = "A second edit on the old copy."
+        lines[index] = JSONCodec.string(record.json)
+        let stale = try await fixture.store.importJSONLines(
+            from: try fixture.file("stale.jsonl", lines: lines), user: "ana")
+        #expect(stale.stale == 1)
+        #expect(stale.staleLines == [index + 1])
+        #expect(stale.updated == 0)
+        #expect(try await fixture.store.get(record.id).text("summary") == "An analyst's new summary.")
     }
 
     @Test("Importing the same file twice changes nothing the second time")

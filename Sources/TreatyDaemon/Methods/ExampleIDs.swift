@@ -46,7 +46,7 @@ public struct ExampleIDs: Sendable {
 
     /// A listing of two records; offices are filtered to the seed's, as each database has its own office too.
     func list(_ kind: RecordKind) -> [String: JSONValue] {
-        kind == .office ? ["filter": ["name": "Ankara desk (example)"], "limit": 2] : ["limit": 2]
+        kind == .office ? ["filter": ["name": .string(Self.officeName)], "limit": 2] : ["limit": 2]
     }
 
     /// Deletes run last, on the same records the reads used.
@@ -91,7 +91,9 @@ public struct ExampleIDs: Sendable {
         }
     }
 
-    // The seed's example partner office and a second one for `office.add`: Ed25519 keys from fixed seeds.
+    // The examples' partner office (admitted by the interface writer) and a second one for `office.add`: Ed25519 keys
+    // from fixed seeds, for example databases only.
+    static let officeName = "Ankara desk (example)"
     static let officeKey = key("office")
     static let officeID = OfficeIDs.id(officeKey)
     static let newOfficeKey = key("new-office")

@@ -79,10 +79,22 @@ enum TransferMethods {
     static func all(_ store: TreatyStore, staging: ImportStaging) -> [RPCMethod] {
         let token: JSONValue = ["type": "string", "pattern": "^[a-z0-9]{20}$"]
         let summary: JSONValue = [
-            "type": "object", "required": ["lines", "created", "updated", "unchanged"], "additionalProperties": false,
+            "type": "object",
+            "required": ["lines", "created", "updated", "unchanged", "stale", "stale_lines", "admitted"],
+            "additionalProperties": false,
             "properties": [
-                "lines": ["type": "integer"], "created": ["type": "integer"], "updated": ["type": "integer"],
+                "lines": ["type": "integer"], "created": ["type": "integer"],
+                "updated": [
+                    "type": "integer",
+                    "description": "Newer versions, and edits: other content at the version stored here.",
+                ],
                 "unchanged": ["type": "integer"],
+                "stale": [
+                    "type": "integer",
+                    "description": "Lines with other content at an older version than the one stored here: not applied.",
+                ],
+                "stale_lines": ["type": "array", "items": ["type": "integer"], "description": "The first 20 of them."],
+                "admitted": ["type": "array", "items": SyncMethods.officeID, "description": "Offices the import admitted."],
             ],
         ]
         return [
@@ -111,12 +123,18 @@ enum TransferMethods {
                 params: [
                     .init("import", token, required: true, "From import.begin."),
                     .init("dry_run", ["type": "boolean"], "Check and count everything, then roll it back: what would change."),
+                    .init(
+                        "admit_offices", ["type": "array", "items": SyncMethods.officeID, "maxItems": 1000],
+                        "Offices the lines may admit (an office record admits its office: its signed change sets are "
+                            + "then applied here). Any other office not admitted already is refused."),
                 ], result: summary
             ) { call throws(RPCError) in
                 let path = try await staging.finish(try call.required("import"), owner: call.session)
                 defer { try? FileManager.default.removeItem(atPath: path) }
+                let admitting = Set(call.params["admit_offices"]?.arrayValue?.compactMap(\.stringValue) ?? [])
                 let summary = try await call.store {
-                    try await store.importJSONLines(from: path, user: call.session.user, dryRun: call.bool("dry_run") ?? false)
+                    try await store.importJSONLines(
+                        from: path, user: call.session.user, admitting: admitting, dryRun: call.bool("dry_run") ?? false)
                 }
                 return JSONValue(encoding: summary)
             },
