@@ -56,8 +56,9 @@ struct CLIFailure: Error, CustomStringConvertible {
         case .rpc(let rpc):
             let codes: [String: Int32] = [
                 "permission_denied": 4, "not_found": 5, "ambiguous_id": 5, "wrong_kind": 5, "stale_version": 6,
+                "too_many_connections": 3,
             ]
-            var message = rpc.message
+            var message = rpc.name == "too_many_connections" ? "treatyd refused the connection: " + rpc.message : rpc.message
             if let line = rpc.data?["line"]?.intValue, !message.contains("line \(line)") { message = "line \(line): " + message }
             self.init(message, code: codes[rpc.name ?? ""] ?? 1)
         default: self.init(error.description, code: 1)

@@ -46,7 +46,7 @@ public final class TreatyClient: Sendable {
         let request = RPCRequest(method: method, params: .object(params), id: .int(id))
         let outcome: Result<JSONValue, ClientError> = await withCheckedContinuation { continuation in
             guard state.register(id, continuation) else {
-                continuation.resume(returning: .failure(.connectionClosed))
+                continuation.resume(returning: .failure(state.closedFailure))
                 return
             }
             send(request.json)
@@ -98,6 +98,8 @@ final class ClientState: Sendable {
         /// Subscriptions whose id is not known yet: events for unknown ids go to all of them.
         var pending: [String: AsyncStream<JSONValue>.Continuation] = [:]
         var closed = false
+        /// Why the daemon is closing the connection, when it said.
+        var connectionError: RPCError?
     }
 
     private let inner = Mutex(Inner())
@@ -128,6 +130,12 @@ final class ClientState: Sendable {
     }
 
     func received(_ value: JSONValue) {
+        // An error with a null id is about the connection (too many connections, a line too long): the daemon closes
+        // it next, and the calls waiting learn why instead of only that it closed.
+        if let response = RPCResponse(json: value), response.id == .null, case .failure(let error) = response.outcome {
+            inner.withLock { $0.connectionError = error }
+            return
+        }
         if let response = RPCResponse(json: value), case .int(let id) = response.id {
             let continuation = inner.withLock { $0.waiting.removeValue(forKey: id) }
             if let continuation {
@@ -147,17 +155,23 @@ final class ClientState: Sendable {
         // Anything else (an answer to a call no longer waiting) has nobody to go to.
     }
 
+    /// What a call on the closed connection fails with: why the daemon closed it, when it said.
+    var closedFailure: ClientError {
+        inner.withLock { s in s.connectionError.map { .rpc($0) } ?? .connectionClosed }
+    }
+
     func closed() {
-        let (waiting, streams) = inner.withLock { s in
+        let (waiting, streams, why) = inner.withLock { s in
             s.closed = true
             defer {
                 s.waiting.removeAll()
                 s.subscriptions.removeAll()
                 s.pending.removeAll()
             }
-            return (Array(s.waiting.values), Array(s.subscriptions.values) + Array(s.pending.values))
+            return (Array(s.waiting.values), Array(s.subscriptions.values) + Array(s.pending.values), s.connectionError)
         }
-        for continuation in waiting { continuation.resume(returning: .failure(.connectionClosed)) }
+        let failure: ClientError = why.map { .rpc($0) } ?? .connectionClosed
+        for continuation in waiting { continuation.resume(returning: .failure(failure)) }
         for stream in streams { stream.finish() }
     }
 }

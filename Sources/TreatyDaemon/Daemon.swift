@@ -64,9 +64,21 @@ public final class Daemon: Service, Sendable {
         let config = configuration
         try FileManager.default.createDirectory(
             atPath: config.stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let lock = try StateDirectoryLock.acquire(directory: config.stateDirectory, socket: config.socketPath)
+        defer { withExtendedLifetime(lock) {} }
+        let descriptorRoom = DescriptorLimit.raise(toFit: config.limits.maxConnections)
+        if descriptorRoom < config.limits.maxConnections {
+            logger.warning(
+                "the descriptor limit leaves room for fewer clients than max_connections; raise LimitNOFILE",
+                metadata: ["clients": "\(descriptorRoom)", "max_connections": "\(config.limits.maxConnections)"])
+        }
         notifier.notify("STATUS=opening \(config.databasePath)")
-        let store = try TreatyStore.open(path: config.databasePath, officeName: config.officeName)
+        var options = StoreOptions(maxClockSkew: Int64(config.maxClockSkewSeconds) * 1000)
+        options.slowSearchForTests = environment["TREATY_TEST_SLOW_SEARCH"] == "1"
+        let store = try TreatyStore.open(path: config.databasePath, officeName: config.officeName, options: options)
         logger.info("database open", metadata: ["path": "\(config.databasePath)", "office": "\(store.office.id)"])
+        // Change sets held for a stamp ahead of the clock when the daemon last stopped: apply those due, plan the rest.
+        _ = try? await store.applyHeld()
         let statistics = ServerStatistics()
         let staging = ImportStaging(directory: config.stateDirectory)
         let document = Self.loadDocument(logger: logger)
@@ -76,7 +88,8 @@ public final class Daemon: Service, Sendable {
         let dispatcher = Dispatcher(methods: methods, settings: settings, statistics: statistics, logger: logger)
         let server = try await RPCServer.start(
             group: MultiThreadedEventLoopGroup.singleton, settings: settings, dispatcher: dispatcher,
-            statistics: statistics, staging: staging, logger: logger, environment: environment)
+            statistics: statistics, staging: staging, logger: logger, environment: environment,
+            descriptorRoom: descriptorRoom)
         try await peers.start(listen: config.listen)
         // The SIGHUP handler must exist before READY=1: a SIGHUP before it would end the process.
         let hangups = await UnixSignalsSequence(trapping: .sighup)
@@ -101,6 +114,8 @@ public final class Daemon: Service, Sendable {
         notifier.notify("STOPPING=1\nSTATUS=stopping")
         logger.info("stopping: finishing calls in flight")
         await server.stop()
+        // Reads in flight end now (their callers get an error); writes finish, so nothing acknowledged is lost.
+        store.interruptReads()
         await peers.stop()
         await dispatcher.drain(timeout: .seconds(30))
         watchdog?.cancel()

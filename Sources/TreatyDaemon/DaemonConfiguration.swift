@@ -1,6 +1,7 @@
 import Foundation
 import TreatyModel
 import TreatyProtocol
+import TreatyStore
 import TreatySync
 
 /// How treatyd runs: where its state and socket are, who may write, and its limits.
@@ -21,6 +22,9 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var listen: String?
     /// How often a connected peer is asked for what it has (a safety net: changes are pushed as they commit).
     public var peerPollSeconds = 30
+    /// How far ahead of this office's clock a received change set's stamp may be; one further ahead is held until
+    /// the clock catches up (ten minutes).
+    public var maxClockSkewSeconds = Int(StoreOptions.defaultMaxClockSkew / 1000)
     public var limits = Limits()
 
     public struct Limits: Sendable, Equatable {
@@ -110,6 +114,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
             case "office_name": officeName = try text(key)
             case "listen": listen = try text(key)
             case "peer_poll_seconds": peerPollSeconds = try positive(key)
+            case "max_clock_skew_seconds": maxClockSkewSeconds = try positive(key)
             case "max_line_bytes": limits.maxLineBytes = try positive(key)
             case "max_batch": limits.maxBatch = try positive(key)
             case "max_connections": limits.maxConnections = try positive(key)
@@ -119,7 +124,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
                 throw .invalid(
                     path,
                     "unknown key \"\(key)\"; known: state_directory, socket, writer_group, reader_group, office_name, "
-                        + "listen, peer_poll_seconds, max_line_bytes, max_batch, max_connections, max_connections_per_user, max_queued_bytes")
+                        + "listen, peer_poll_seconds, max_clock_skew_seconds, max_line_bytes, max_batch, max_connections, "
+                        + "max_connections_per_user, max_queued_bytes")
             }
         }
     }

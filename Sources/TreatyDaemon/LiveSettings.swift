@@ -25,6 +25,10 @@ public final class LiveSettings: Sendable {
                 kept.append("socket")
                 next.socketPath = old.socketPath
             }
+            if next.maxClockSkewSeconds != old.maxClockSkewSeconds {
+                kept.append("max_clock_skew_seconds")
+                next.maxClockSkewSeconds = old.maxClockSkewSeconds
+            }
             if next.listen != old.listen || next.peerPollSeconds != old.peerPollSeconds {
                 kept.append("listen")
                 next.listen = old.listen

@@ -6,10 +6,25 @@ public struct RPCError: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String
     public var data: JSONValue?
 
+    /// The most characters of a message, and of each text in `data`: an error never echoes unbounded input back (an
+    /// 8 MB method name made an 8 MB error).
+    public static let maximumTextLength = 1000
+
     public init(code: Int, message: String, data: JSONValue? = nil) {
         self.code = code
-        self.message = message
-        self.data = data
+        self.message = Self.bounded(message)
+        if case .object(var object) = data {
+            for (key, value) in object { if case .string(let text) = value { object[key] = .string(Self.bounded(text)) } }
+            self.data = .object(object)
+        } else {
+            self.data = data
+        }
+    }
+
+    /// `text`, cut to ``maximumTextLength`` characters with a note of how much was left out.
+    static func bounded(_ text: String) -> String {
+        guard text.utf8.count > maximumTextLength, text.count > maximumTextLength else { return text }
+        return String(text.prefix(maximumTextLength)) + "… (\(text.count - maximumTextLength) more characters)"
     }
 
     /// An error with `data.name` set, plus any other data fields.
@@ -53,7 +68,7 @@ public struct RPCError: Error, Sendable, Hashable, CustomStringConvertible {
     public static func methodNotFound(_ method: String) -> RPCError {
         RPCError(
             code: methodNotFoundCode, name: "method_not_found",
-            message: "Method not found: \(method) (rpc.discover lists the methods)")
+            message: "Method not found: \(method.count > 100 ? method.prefix(100) + "…" : method) (rpc.discover lists the methods)")
     }
 
     public static func invalidParams(_ why: String, name: String = "invalid_params") -> RPCError {

@@ -104,7 +104,11 @@ extension TreatyStore {
         -> [SearchHit]
     {
         guard (1...1000).contains(limit) else { throw .invalidArgument("limit must be between 1 and 1000") }
-        return try await read { db in try SearchIndex.search(db, query: query, kinds: kinds, limit: limit) }
+        let spin = options.slowSearchForTests
+        return try await read { db in
+            if spin { try SearchIndex.spin(db) }
+            return try SearchIndex.search(db, query: query, kinds: kinds, limit: limit)
+        }
     }
 
     /// How many live records of each kind there are.

@@ -69,9 +69,22 @@ enum SearchIndex {
         return parts.joined(separator: "\n")
     }
 
+    /// The longest query, in bytes of UTF-8, and the most words in one: a query's cost grows with both, and
+    /// no analyst's search comes near them.
+    static let maximumQueryBytes = 1024
+    static let maximumQueryWords = 32
+
     static func search(_ db: Database, query: String, kinds: [RecordKind]?, limit: Int) throws -> [SearchHit] {
+        guard query.utf8.count <= maximumQueryBytes else {
+            throw StoreError.invalidArgument(
+                "a search may be at most \(maximumQueryBytes) bytes long; this one is \(query.utf8.count)")
+        }
         let words = NameFolding.words(of: query)
         guard !words.isEmpty else { throw StoreError.invalidArgument("the search has no words") }
+        guard words.count <= maximumQueryWords else {
+            throw StoreError.invalidArgument(
+                "a search may have at most \(maximumQueryWords) words; this one has \(words.count)")
+        }
         let exactWords = words.map { foldCaseAndMarks($0) }
         let phoneticWords = words.map { NameFolding.phoneticWord($0) }
         let clauses = zip(exactWords, phoneticWords).map { exact, phonetic in
@@ -108,6 +121,12 @@ enum SearchIndex {
         // Exact spellings first, then by score; ties by id so the order is stable.
         hits.sort { ($0.exact ? 0 : 1, $0.score, $0.id) < ($1.exact ? 0 : 1, $1.score, $1.id) }
         return Array(hits.prefix(limit))
+    }
+
+    /// Counts in SQLite until the read is interrupted (``StoreOptions/slowSearchForTests``).
+    static func spin(_ db: Database) throws {
+        try db.execute(
+            sql: "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000000000) SELECT count(*) FROM n")
     }
 
     /// Lowercase without diacritics, as FTS5's unicode61 tokenizer folds (ı, İ and ə kept apart, like it).

@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 import GRDB
 import Synchronization
@@ -24,6 +25,7 @@ public final class TreatyStore: Sendable {
     let digestCache = Mutex<(vector: VersionVector, digest: String)?>(nil)
     /// Wakes a merge when change sets held for a stamp too far ahead of this office's clock can be applied.
     let heldRelease = ReleaseTimer()
+    private let interruption: ReadInterruption
 
     /// The file name of the database inside a state directory.
     public static let databaseFileName = "treaty.sqlite"
@@ -61,8 +63,11 @@ public final class TreatyStore: Sendable {
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(10)
+        let interruption = ReadInterruption()
         config.prepareDatabase { db in
             try db.execute(sql: options.durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
+            // The pool's readers: ``interruptReads()`` ends what they run. (The closure keeps `interruption` alive.)
+            if db.configuration.readonly { interruption.install(on: db) }
         }
         let pool: DatabasePool
         do {
@@ -74,20 +79,28 @@ public final class TreatyStore: Sendable {
         } catch {
             throw .database("cannot open \(path): \(error)")
         }
-        let store = TreatyStore(path: path, office: identity, pool: pool, clock: clock, options: options)
+        let store = TreatyStore(
+            path: path, office: identity, pool: pool, clock: clock, options: options, interruption: interruption)
         try store.ensureOfficeRow(name: officeName)
         return store
     }
 
     init(
         path: String, office: OfficeIdentity, pool: DatabasePool, clock: @escaping @Sendable () -> Int64,
-        options: StoreOptions
+        options: StoreOptions, interruption: ReadInterruption
     ) {
         self.path = path
         self.office = office
         self.pool = pool
         self.clock = clock
         self.options = options
+        self.interruption = interruption
+    }
+
+    /// Ends every read running now or started later with an error (a long search, when the daemon stops); writes
+    /// go on, so a write in flight still commits.
+    public func interruptReads() {
+        interruption.stop()
     }
 
     /// Reads `user_version` through a read-only connection so a newer database is never touched.
@@ -223,6 +236,8 @@ public struct StoreOptions: Sendable {
     package var mergePolicy: MergePolicy
     /// The raw private key a new office gets, so a seed reproduces a test run; nil draws a random one.
     package var newOfficeKey: Data?
+    /// Makes every search spin in SQLite until interrupted: a slow query for the test that shutdown ends it.
+    package var slowSearchForTests = false
     /// How far ahead of this office's clock a change set's stamp may be, in milliseconds. One further ahead is
     /// held, with the reason, until this office's clock has caught up to within this much of it: otherwise an
     /// office whose clock is set wrong would win every concurrent edit for as long as its clock is ahead.
@@ -235,6 +250,24 @@ public struct StoreOptions: Sendable {
         self.durable = durable
         self.mergePolicy = .fieldClock
         self.maxClockSkew = maxClockSkew
+    }
+}
+
+/// Lets reads be ended from outside: a progress handler on each reader connection, checked every thousand steps
+/// of SQLite's virtual machine, answers "interrupt" once ``stop()`` was called.
+final class ReadInterruption: Sendable {
+    private let stopped = Atomic<Bool>(false)
+
+    func stop() { stopped.store(true, ordering: .relaxed) }
+
+    func install(on db: Database) {
+        sqlite3_progress_handler(
+            db.sqliteConnection, 1000,
+            { context in
+                guard let context else { return 0 }
+                return Unmanaged<ReadInterruption>.fromOpaque(context).takeUnretainedValue().stopped.load(ordering: .relaxed)
+                    ? 1 : 0
+            }, Unmanaged.passUnretained(self).toOpaque())
     }
 }
 

@@ -13,6 +13,9 @@ final class DaemonProcess: @unchecked Sendable {
     private(set) var process: ChildProcess!
     let configPath: String?
     let stderrPath: String
+    /// The environment treatyd runs with (the test's own when nil), and its soft limit on open descriptors.
+    let environment: [String: String]?
+    let descriptorLimit: Int?
 
     /// The directory holding the built executables (beside the test bundle).
     static var productsDirectory: URL {
@@ -28,8 +31,13 @@ final class DaemonProcess: @unchecked Sendable {
     static let pipeSignalIgnored: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
 
     /// Starts treatyd and waits (generously) until its socket accepts.
-    init(config: [String: JSONValue]? = nil, directory: String? = nil) async throws {
+    init(
+        config: [String: JSONValue]? = nil, directory: String? = nil, environment: [String: String]? = nil,
+        descriptorLimit: Int? = nil
+    ) async throws {
         Self.pipeSignalIgnored
+        self.environment = environment
+        self.descriptorLimit = descriptorLimit
         self.directory = directory ?? ("/tmp/treaty-e2e-" + String(UUID().uuidString.prefix(8)))
         try FileManager.default.createDirectory(atPath: self.directory, withIntermediateDirectories: true)
         socketPath = self.directory + "/treaty.sock"
@@ -45,15 +53,26 @@ final class DaemonProcess: @unchecked Sendable {
     }
 
     func start() async throws {
-        var arguments = ["--state-dir", directory + "/state", "--socket", socketPath]
+        process = try launch(stateDirectory: directory + "/state", socket: socketPath)
+        try await waitUntilServing()
+    }
+
+    /// Starts another treatyd with this one's configuration, environment and log, on the given state directory and
+    /// socket; does not wait for it.
+    func launch(stateDirectory: String, socket: String) throws -> ChildProcess {
+        var arguments = ["--state-dir", stateDirectory, "--socket", socket]
         if let configPath { arguments += ["--config", configPath] }
         let log = open(stderrPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard log >= 0 else { throw ChildProcessError.cannotStart(stderrPath, errno) }
         defer { close(log) }
-        process = try ChildProcess(
-            Self.productsDirectory.appendingPathComponent("treatyd").path, arguments, directory: Self.repositoryRoot.path,
-            output: log, error: log)
-        try await waitUntilServing()
+        var program = Self.productsDirectory.appendingPathComponent("treatyd").path
+        if let descriptorLimit {
+            // A lower soft limit (the hard one stays), as a unit without LimitNOFILE= leaves it: 1,024.
+            arguments = ["-c", "ulimit -S -n \(descriptorLimit) && exec \"$@\"", "sh", program] + arguments
+            program = "/bin/sh"
+        }
+        return try ChildProcess(
+            program, arguments, environment: environment, directory: Self.repositoryRoot.path, output: log, error: log)
     }
 
     func waitUntilServing(deadline: Duration = .seconds(30)) async throws {

@@ -22,7 +22,7 @@ final class ConnectionHandler: ChannelInboundHandler, Sendable {
     private let backlog: Backlog
 
     init(
-        channel: Channel, dispatcher: Dispatcher, session: Session, maxLineBytes: Int,
+        channel: Channel, dispatcher: Dispatcher, session: Session, writer: LineWriter, maxLineBytes: Int,
         onClose: @escaping @Sendable () -> Void
     ) {
         self.maxLineBytes = maxLineBytes
@@ -31,7 +31,8 @@ final class ConnectionHandler: ChannelInboundHandler, Sendable {
         self.onClose = onClose
         (lines, input) = AsyncStream.makeStream(of: Data.self)
         backlog = Backlog(channel: channel)
-        let worker = ConnectionWorker(eventLoop: channel.eventLoop, dispatcher: dispatcher, session: session, backlog: backlog)
+        let worker = ConnectionWorker(
+            eventLoop: channel.eventLoop, dispatcher: dispatcher, session: session, writer: writer, backlog: backlog)
         let lines = self.lines
         Task { await worker.serve(lines) }
     }
@@ -74,12 +75,14 @@ actor ConnectionWorker {
     private let eventLoop: EventLoop
     private let dispatcher: Dispatcher
     private let session: Session
+    private let writer: LineWriter
     private let backlog: Backlog
 
-    init(eventLoop: EventLoop, dispatcher: Dispatcher, session: Session, backlog: Backlog) {
+    init(eventLoop: EventLoop, dispatcher: Dispatcher, session: Session, writer: LineWriter, backlog: Backlog) {
         self.eventLoop = eventLoop
         self.dispatcher = dispatcher
         self.session = session
+        self.writer = writer
         self.backlog = backlog
     }
 
@@ -88,7 +91,7 @@ actor ConnectionWorker {
     func serve(_ lines: AsyncStream<Data>) async {
         for await line in lines {
             if let answer = await dispatcher.answer(line, session: session) {
-                session.send(answer)
+                await writer.answer(answer)
             }
             session.replied()
             backlog.answered()
@@ -121,11 +124,19 @@ final class Backlog: Sendable {
     }
 }
 
-/// Writes lines to a channel from any task, dropping a client that lets more than `cap` bytes pile up.
+/// Writes lines to a channel from any task.
+///
+/// Answers are owed: while more than `cap` bytes wait unread, the connection's worker waits for the client to read
+/// before it answers the next request, so a client that pipelines requests behind a large answer gets every
+/// answer, in order. A client that takes nothing for ``stallLimit`` while more than `cap` bytes wait is not
+/// reading: it is dropped. Notifications are not owed: a client that lets more than `cap` bytes of them pile up is
+/// dropped at once.
 final class LineWriter: Sendable {
     private let channel: Channel
     private let cap: Int
+    /// Bytes written and not yet taken by the socket, and of those, bytes of answers.
     private let pending = Atomic<Int>(0)
+    private let answering = Atomic<Int>(0)
     private let dropped = Atomic<Bool>(false)
     private let onDrop: @Sendable () -> Void
 
@@ -135,24 +146,52 @@ final class LineWriter: Sendable {
         self.onDrop = onDrop
     }
 
+    /// How long a client may leave more than the cap unread before it is taken as not reading.
+    static let stallLimit = TimeAmount.seconds(10)
+
+    /// Writes an answer, and returns once the client has room for more (or has been dropped for not reading).
+    func answer(_ value: JSONValue) async {
+        guard !dropped.load(ordering: .relaxed) else { return }
+        let (write, _) = self.write(value, answer: true)
+        guard pending.load(ordering: .relaxed) > cap else { return }
+        let stall = channel.eventLoop.scheduleTask(in: Self.stallLimit) { self.drop() }
+        try? await write.get()
+        stall.cancel()
+    }
+
+    /// Sends a notification, or drops the client when more than `cap` bytes of them would wait unread (one larger
+    /// than the cap still goes to a client that owes no other).
     func send(_ value: JSONValue) {
         guard !dropped.load(ordering: .relaxed) else { return }
+        let owed = pending.load(ordering: .relaxed) - answering.load(ordering: .relaxed)
+        let (_, size) = write(value) { size in owed + size > self.cap && owed > 0 }
+        if size == 0 { drop() }
+    }
+
+    private func drop() {
+        guard !dropped.exchange(true, ordering: .relaxed) else { return }
+        onDrop()
+        channel.close(promise: nil)
+    }
+
+    /// Writes one line unless `refuse` says no to its size; returns the write and its size (0 when refused). An
+    /// answer's bytes are counted as an answer's before they count as pending, so a notification never takes them
+    /// for unread notifications.
+    @discardableResult
+    private func write(_ value: JSONValue, answer: Bool = false, refuse: (Int) -> Bool = { _ in false })
+        -> (EventLoopFuture<Void>, Int)
+    {
         var data = JSONCodec.encode(value)
         data.append(0x0A)
         let size = data.count
-        let owed = pending.add(size, ordering: .relaxed).newValue
-        // One answer larger than the cap (a bundle from sync.export) still goes to a client that owes nothing else;
-        // a client that does not read is dropped at the next one.
-        if owed > cap, owed > size {
-            if !dropped.exchange(true, ordering: .relaxed) {
-                onDrop()
-                channel.close(promise: nil)
-            }
-            return
-        }
-        let buffer = channel.allocator.buffer(bytes: data)
-        channel.writeAndFlush(buffer).whenComplete { _ in
+        guard !refuse(size) else { return (channel.eventLoop.makeSucceededVoidFuture(), 0) }
+        if answer { answering.add(size, ordering: .relaxed) }
+        pending.add(size, ordering: .relaxed)
+        let write = channel.writeAndFlush(channel.allocator.buffer(bytes: data))
+        write.whenComplete { _ in
             self.pending.subtract(size, ordering: .relaxed)
+            if answer { self.answering.subtract(size, ordering: .relaxed) }
         }
+        return (write, size)
     }
 }
