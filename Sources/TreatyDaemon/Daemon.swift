@@ -73,7 +73,9 @@ public final class Daemon: Service, Sendable {
                 metadata: ["clients": "\(descriptorRoom)", "max_connections": "\(config.limits.maxConnections)"])
         }
         notifier.notify("STATUS=opening \(config.databasePath)")
-        var options = StoreOptions(maxClockSkew: Int64(config.maxClockSkewSeconds) * 1000)
+        var options = StoreOptions(
+            maxClockSkew: Int64(config.maxClockSkewSeconds) * 1000, maxChangeSetRecords: config.maxChangeSetRecords,
+            maxChangeSetBytes: config.maxChangeSetBytes)
         options.slowSearchForTests = environment["TREATY_TEST_SLOW_SEARCH"] == "1"
         let store = try TreatyStore.open(path: config.databasePath, officeName: config.officeName, options: options)
         logger.info("database open", metadata: ["path": "\(config.databasePath)", "office": "\(store.office.id)"])

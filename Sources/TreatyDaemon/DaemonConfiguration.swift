@@ -25,6 +25,9 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// How far ahead of this office's clock a received change set's stamp may be; one further ahead is held until
     /// the clock catches up (ten minutes).
     public var maxClockSkewSeconds = Int(StoreOptions.defaultMaxClockSkew / 1000)
+    /// The bound on one change set of an import: records, and bytes of input.
+    public var maxChangeSetRecords = StoreOptions.defaultMaxChangeSetRecords
+    public var maxChangeSetBytes = StoreOptions.defaultMaxChangeSetBytes
     public var limits = Limits()
 
     public struct Limits: Sendable, Equatable {
@@ -115,6 +118,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
             case "listen": listen = try text(key)
             case "peer_poll_seconds": peerPollSeconds = try positive(key)
             case "max_clock_skew_seconds": maxClockSkewSeconds = try positive(key)
+            case "max_change_set_records": maxChangeSetRecords = try positive(key)
+            case "max_change_set_bytes": maxChangeSetBytes = try positive(key)
             case "max_line_bytes": limits.maxLineBytes = try positive(key)
             case "max_batch": limits.maxBatch = try positive(key)
             case "max_connections": limits.maxConnections = try positive(key)
@@ -124,7 +129,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
                 throw .invalid(
                     path,
                     "unknown key \"\(key)\"; known: state_directory, socket, writer_group, reader_group, office_name, "
-                        + "listen, peer_poll_seconds, max_clock_skew_seconds, max_line_bytes, max_batch, max_connections, "
+                        + "listen, peer_poll_seconds, max_clock_skew_seconds, max_change_set_records, max_change_set_bytes, "
+                        + "max_line_bytes, max_batch, max_connections, "
                         + "max_connections_per_user, max_queued_bytes")
             }
         }

@@ -25,9 +25,13 @@ public final class LiveSettings: Sendable {
                 kept.append("socket")
                 next.socketPath = old.socketPath
             }
-            if next.maxClockSkewSeconds != old.maxClockSkewSeconds {
-                kept.append("max_clock_skew_seconds")
+            if next.maxClockSkewSeconds != old.maxClockSkewSeconds || next.maxChangeSetRecords != old.maxChangeSetRecords
+                || next.maxChangeSetBytes != old.maxChangeSetBytes
+            {
+                kept.append("max_clock_skew_seconds, max_change_set_records, max_change_set_bytes")
                 next.maxClockSkewSeconds = old.maxClockSkewSeconds
+                next.maxChangeSetRecords = old.maxChangeSetRecords
+                next.maxChangeSetBytes = old.maxChangeSetBytes
             }
             if next.listen != old.listen || next.peerPollSeconds != old.peerPollSeconds {
                 kept.append("listen")

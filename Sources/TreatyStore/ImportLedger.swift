@@ -29,13 +29,20 @@ struct ImportLedger {
 
     /// Checks every noted reference now that the whole import is in; throws for the first bad one by line.
     func verify(_ db: Database) throws {
-        let rows = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT r.line, r.kind, r.field, r.target, i.kind AS actual
-                FROM import_refs r LEFT JOIN record_index i ON i.id = r.target
-                ORDER BY r.line
-                """)
+        try check(db, sql: "SELECT r.line, r.kind, r.field, r.target, i.kind AS actual FROM import_refs r LEFT JOIN record_index i ON i.id = r.target ORDER BY r.line")
+        try db.execute(sql: "DELETE FROM import_refs; DELETE FROM import_ids;")
+    }
+
+    /// Checks the noted references whose targets the import has reached by now, and forgets them; true when no
+    /// noted reference is still waiting for its target (so what was imported so far refers to nothing later).
+    func settle(_ db: Database) throws -> Bool {
+        try check(db, sql: "SELECT r.line, r.kind, r.field, r.target, i.kind AS actual FROM import_refs r JOIN record_index i ON i.id = r.target ORDER BY r.line")
+        try db.execute(sql: "DELETE FROM import_refs WHERE target IN (SELECT id FROM record_index)")
+        return try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM import_refs)") ?? false)
+    }
+
+    private func check(_ db: Database, sql: String) throws {
+        let rows = try Row.fetchCursor(db, sql: sql)
         while let row = try rows.next() {
             let line: Int = row["line"]
             guard let kind = RecordKind(rawValue: row["kind"]), let field = kind.field(row["field"]) else { continue }
@@ -52,6 +59,5 @@ struct ImportLedger {
                 throw StoreError.wrongReferenceKind(kind: kind, field: field.name, target: target, actual: actual, line: line)
             }
         }
-        try db.execute(sql: "DELETE FROM import_refs; DELETE FROM import_ids;")
     }
 }

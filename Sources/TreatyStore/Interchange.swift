@@ -2,6 +2,13 @@ import Foundation
 import GRDB
 import TreatyModel
 
+/// How large a change set a bulk write makes: it is cut after this many records or bytes of input, whichever
+/// comes first (at the first line after that where nothing written refers forward).
+struct ChangeSetBound: Sendable {
+    let records: Int
+    let bytes: Int
+}
+
 /// What an import did.
 public struct ImportSummary: Sendable, Hashable, Codable {
     /// Lines read, blank ones included.
@@ -58,15 +65,18 @@ extension TreatyStore {
         let context = context(user: user)
         let office = office
         let clock = clock
+        let bound = ChangeSetBound(records: options.maxChangeSetRecords, bytes: options.maxChangeSetBytes)
         let summary = try await writeWithoutTransaction { db in
             var summary = ImportSummary()
             try db.inTransaction {
                 if dryRun {
-                    summary = try Self.importLines(db, path: path, context: context, admitting: admitting, progress: progress)
+                    summary = try Self.importLines(
+                        db, path: path, context: context, admitting: admitting, bound: nil, progress: progress)
                     return .rollback
                 }
-                summary = try LocalChanges.run(db, office: office, user: user, wallClock: clock()) {
-                    try Self.importLines(db, path: path, context: context, admitting: admitting, progress: progress)
+                summary = try LocalChanges.run(db, office: office, user: user, wallClock: clock()) { changes in
+                    try Self.importLines(
+                        db, path: path, context: context, admitting: admitting, bound: (bound, changes), progress: progress)
                 }
                 return .commit
             }
@@ -80,17 +90,34 @@ extension TreatyStore {
         return summary
     }
 
+    /// Reads and applies the lines. With `bound`, the write is cut into change sets of about that size, each at a
+    /// line where every reference made so far has reached its target (a line may name a record later in the
+    /// file: the change set then runs on until the target is in), so a receiver applying them one by one never
+    /// holds a reference to a record it does not have.
     static func importLines(
-        _ db: Database, path: String, context: WriteContext, admitting: Set<String>, progress: (@Sendable (Int) -> Void)?
+        _ db: Database, path: String, context: WriteContext, admitting: Set<String>,
+        bound: (ChangeSetBound, ChangeSetWriter)?, progress: (@Sendable (Int) -> Void)?
     ) throws -> ImportSummary {
         var reader = try LineReader(path: path)
         var summary = ImportSummary()
         let ledger = try ImportLedger.begin(db)
+        var (records, bytes) = (0, 0)
         while let line = reader.next() {
             summary.lines += 1
             try Self.importLine(
                 db, line, number: summary.lines, ledger: ledger, context: context, admitting: admitting, summary: &summary)
             if summary.lines % 1000 == 0 { progress?(summary.lines) }
+            guard let (limit, changes) = bound else { continue }
+            records += 1
+            bytes += line.count
+            guard records >= limit.records || bytes >= limit.bytes else { continue }
+            if try ledger.settle(db) {
+                try changes.cut()
+                (records, bytes) = (0, 0)
+            } else {
+                // A reference still waits for a later line: try again a tenth of a change set on.
+                (records, bytes) = (limit.records * 9 / 10, limit.bytes * 9 / 10)
+            }
         }
         if reader.overlongLine {
             throw StoreError.invalidJSON("line longer than 16 MiB", line: summary.lines + 1)

@@ -246,10 +246,25 @@ public struct StoreOptions: Sendable {
     /// The default ``maxClockSkew``: ten minutes.
     public static let defaultMaxClockSkew: Int64 = 10 * 60 * 1000
 
-    public init(durable: Bool = true, maxClockSkew: Int64 = defaultMaxClockSkew) {
+    /// The bound on one change set of a bulk write (an import): at most this many records, or this many bytes of
+    /// input (about the size of its changeset), whichever comes first. The write stays one transaction; it travels
+    /// as several change sets, so no single one outgrows what a peer frame, a bundle or a receiver's memory takes.
+    public var maxChangeSetRecords: Int
+    public var maxChangeSetBytes: Int
+
+    /// The default bounds: 2,000 records or 1 MiB.
+    public static let defaultMaxChangeSetRecords = 2000
+    public static let defaultMaxChangeSetBytes = 1 << 20
+
+    public init(
+        durable: Bool = true, maxClockSkew: Int64 = defaultMaxClockSkew,
+        maxChangeSetRecords: Int = defaultMaxChangeSetRecords, maxChangeSetBytes: Int = defaultMaxChangeSetBytes
+    ) {
         self.durable = durable
         self.mergePolicy = .fieldClock
         self.maxClockSkew = maxClockSkew
+        self.maxChangeSetRecords = maxChangeSetRecords
+        self.maxChangeSetBytes = maxChangeSetBytes
     }
 }
 

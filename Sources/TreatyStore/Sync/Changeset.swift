@@ -94,11 +94,24 @@ enum Changeset {
     /// every table: tests forge change sets so), and returns the changeset (empty when nothing changed). The
     /// session lives and dies inside the caller's transaction.
     static func capture<T>(_ db: Database, allTables: Bool = false, _ body: () throws -> T) throws -> (T, Data) {
+        let session = try CaptureSession(db, allTables: allTables)
+        let result = try body()
+        return (result, try session.changeset())
+    }
+}
+
+/// A SQLite session attached to a connection inside a transaction: it records every change to the synced tables
+/// from its start, and ``changeset()`` says what they add up to. Ending one and starting another cuts a long
+/// write into several change sets.
+final class CaptureSession {
+    private let session: OpaquePointer
+
+    init(_ db: Database, allTables: Bool = false) throws {
         var session: OpaquePointer?
         guard sqlite3session_create(db.sqliteConnection, "main", &session) == SQLITE_OK, let session else {
             throw StoreError.database("cannot start a capture session")
         }
-        defer { sqlite3session_delete(session) }
+        self.session = session
         if !allTables {
             sqlite3session_table_filter(
                 session,
@@ -110,13 +123,19 @@ enum Changeset {
         guard sqlite3session_attach(session, nil) == SQLITE_OK else {
             throw StoreError.database("cannot attach the capture session")
         }
-        let result = try body()
+    }
+
+    deinit {
+        sqlite3session_delete(session)
+    }
+
+    /// The changes recorded so far (empty when nothing changed).
+    func changeset() throws -> Data {
         var size: Int32 = 0
         var buffer: UnsafeMutableRawPointer?
         let rc = sqlite3session_changeset(session, &size, &buffer)
         defer { sqlite3_free(buffer) }
         guard rc == SQLITE_OK else { throw StoreError.database("cannot read the captured changeset (SQLite error \(rc))") }
-        let changeset = buffer.map { Data(bytes: $0, count: Int(size)) } ?? Data()
-        return (result, changeset)
+        return buffer.map { Data(bytes: $0, count: Int(size)) } ?? Data()
     }
 }

@@ -3,7 +3,7 @@ import GRDB
 import TreatyModel
 import TreatySync
 
-/// Turns a local write transaction into this office's next change set, inside that transaction.
+/// Turns a local write transaction into this office's next change sets, inside that transaction.
 enum LocalChanges {
     /// Runs `body` with capture on and, if it changed synced tables, stamps, numbers, signs and logs the
     /// change set and marks the written columns as this office's latest writes, all before the caller's
@@ -11,16 +11,72 @@ enum LocalChanges {
     static func run<T>(
         _ db: Database, office: OfficeIdentity, user: String, wallClock: Int64, _ body: () throws -> T
     ) throws -> T {
-        let (result, changeset) = try Changeset.capture(db, body)
-        guard !changeset.isEmpty else { return result }
-        let dependencies = try SyncTables.vector(db)
-        let seq = dependencies[office.id] + 1
+        try run(db, office: office, user: user, wallClock: wallClock) { _ in try body() }
+    }
+
+    /// Runs `body` with capture on; `body` may cut its write into several change sets (``ChangeSetWriter/cut()``).
+    /// All of them are logged in the caller's transaction: they commit together, or none does.
+    static func run<T>(
+        _ db: Database, office: OfficeIdentity, user: String, wallClock: Int64, _ body: (ChangeSetWriter) throws -> T
+    ) throws -> T {
+        let writer = try ChangeSetWriter(db, office: office, user: user, wallClock: wallClock)
+        let result = try body(writer)
+        try writer.finish()
+        return result
+    }
+}
+
+/// The change sets one local write makes: one, or, for a bulk write that cuts itself, a sequence numbered one
+/// after the other, each depending on the one before.
+final class ChangeSetWriter {
+    private let db: Database
+    private let office: OfficeIdentity
+    private let user: String
+    private let wallClock: Int64
+    /// What this office held when the write began: every change set of the write depends on it.
+    private let dependencies: VersionVector
+    private var session: CaptureSession?
+    /// How many change sets the write has made so far.
+    private(set) var made = 0
+
+    init(_ db: Database, office: OfficeIdentity, user: String, wallClock: Int64) throws {
+        self.db = db
+        self.office = office
+        self.user = user
+        self.wallClock = wallClock
+        dependencies = try SyncTables.vector(db)
+        session = try CaptureSession(db)
+    }
+
+    /// Ends the change set captured so far (when it holds anything) and starts the next. Call it only where what
+    /// was written so far refers to nothing written after: a receiver applies the change sets one by one, and
+    /// each must stand on those before it.
+    func cut() throws {
+        try emit()
+        session = try CaptureSession(db)
+    }
+
+    func finish() throws {
+        try emit()
+    }
+
+    /// Stamps, numbers, signs and logs what the current session captured, and marks the columns it wrote.
+    private func emit() throws {
+        guard let current = session else { return }
+        let changeset = try current.changeset()
+        session = nil
+        guard !changeset.isEmpty else { return }
+        let seq = dependencies[office.id] + UInt64(made) + 1
+        var dependencies = dependencies
+        dependencies[office.id] = seq - 1
         let stamp = HybridClock.next(after: try SyncTables.lastClock(db), wallMilliseconds: wallClock)
+        let (office, user) = (office, user)
         let envelope = try LargeStack.run {
             try ChangeSetEnvelope(
                 signingKey: office.privateKey, publicKey: office.publicKeyBytes, seq: seq, clock: stamp,
                 schemaVersion: UInt32(Schema.version), user: user, dependencies: dependencies, changeset: changeset)
         }
+        made += 1
         let origin = try SyncTables.originNumber(db, office.id)
         try SyncTables.log(db, envelope, origin: origin, applied: true)
         try SyncTables.setLastClock(db, stamp)
@@ -44,7 +100,6 @@ enum LocalChanges {
                 continue
             }
         }
-        return result
     }
 }
 
