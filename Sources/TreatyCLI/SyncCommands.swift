@@ -115,15 +115,38 @@ struct SyncExport: AsyncParsableCommand {
             var params: [String: JSONValue] = [:]
             if let office { params["for"] = .string(office) }
             if let since { params["since"] = .string(since) }
-            let result = try await client.call("sync.export", params)
-            guard let bundle = result["bundle"]?.stringValue.flatMap({ Data(base64Encoded: $0) }) else {
-                throw CLIFailure("the daemon sent no bundle")
-            }
-            // Written beside the target and renamed into place: a reader never sees half a bundle.
+            // The daemon writes the bundle to a file of its own; it comes over in pieces, written as they come
+            // beside the target and renamed into place: a reader never sees half a bundle.
+            let result = try await client.call("sync.export.begin", params)
+            let export = result["export"] ?? .null
             let partial = out + ".partial"
-            guard FileManager.default.createFile(atPath: partial, contents: bundle) else {
+            guard FileManager.default.createFile(atPath: partial, contents: nil), let handle = FileHandle(forWritingAtPath: partial) else {
                 throw CLIFailure("cannot write \(partial)")
             }
+            var offset: Int64? = 0
+            var written = 0
+            do {
+                defer { try? handle.close() }
+                while let from = offset {
+                    let piece = try await client.call("sync.export.chunk", ["export": export, "offset": .int(from)])
+                    guard let data = piece["data"]?.stringValue.flatMap({ Data(base64Encoded: $0) }) else {
+                        throw CLIFailure("the daemon sent a piece of the bundle that is not base64")
+                    }
+                    try handle.write(contentsOf: data)
+                    written += data.count
+                    offset = piece["next"]?.intValue
+                }
+            } catch let error as CLIFailure {
+                try? FileManager.default.removeItem(atPath: partial)
+                throw error
+            } catch let error as ClientError {
+                try? FileManager.default.removeItem(atPath: partial)
+                throw error
+            } catch {
+                try? FileManager.default.removeItem(atPath: partial)
+                throw CLIFailure("cannot write \(partial): \(error.localizedDescription)")
+            }
+            _ = try? await client.call("sync.export.end", ["export": export])
             do {
                 if FileManager.default.fileExists(atPath: out) { try FileManager.default.removeItem(atPath: out) }
                 try FileManager.default.moveItem(atPath: partial, toPath: out)
@@ -132,27 +155,40 @@ struct SyncExport: AsyncParsableCommand {
             }
             if global.json {
                 var summary = result.objectValue ?? [:]
+                summary["export"] = nil
                 summary["bundle"] = .string(out)
                 return global.print(json: .object(summary))
             }
-            print("wrote \(out): \(result["change_sets"]?.intValue ?? 0) change sets, \(bundle.count) bytes")
+            print("wrote \(out): \(result["change_sets"]?.intValue ?? 0) change sets, \(written) bytes")
         }
     }
 }
 
 struct SyncImport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Check a bundle whole, then apply it; a bad bundle changes nothing.")
+        commandName: "import", abstract: "Check a bundle whole, then apply it; a bad bundle changes nothing.",
+        discussion: "The bundle goes to the daemon in pieces of 1 MiB, whatever its size; nothing is applied before "
+            + "the daemon has it whole and has checked it.")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The bundle file.") var file: String
 
     func run() async throws {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw CLIFailure("cannot read \(file)", code: 1)
-        }
+        guard let handle = FileHandle(forReadingAtPath: file) else { throw CLIFailure("cannot read \(file)", code: 1) }
+        defer { try? handle.close() }
         try await global.withClient { client in
-            let summary = try await client.call("sync.import", ["bundle": .string(data.base64EncodedString())])
+            let token = try await client.call("sync.import.begin")["import"] ?? .null
+            while true {
+                let piece: Data
+                do {
+                    piece = try handle.read(upToCount: 1 << 20) ?? Data()
+                } catch {
+                    throw CLIFailure("cannot read \(file): \(error.localizedDescription)")
+                }
+                if piece.isEmpty { break }
+                _ = try await client.call("sync.import.chunk", ["import": token, "data": .string(piece.base64EncodedString())])
+            }
+            let summary = try await client.call("sync.import.commit", ["import": token])
             if global.json { return global.print(json: summary) }
             let held = summary["held"]?.arrayValue ?? []
             print(

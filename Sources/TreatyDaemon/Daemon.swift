@@ -37,11 +37,14 @@ public final class Daemon: Service, Sendable {
         document: @escaping @Sendable () -> JSONValue
     ) -> [RPCMethod] {
         let examples = ExampleIDs()
-        return RecordMethods.all(store, examples: examples) + QueryMethods.all(store, examples: examples)
-            + AnalystMethods.all(store, examples: examples)
-            + TransferMethods.all(store, staging: staging) + SyncMethods.all(store, peers: peers, examples: examples)
-            + PeerMethods.all(store, peers: peers)
-            + SystemMethods.all(store, statistics: statistics, document: document, examples: examples)
+        let groups: [[RPCMethod]] = [
+            RecordMethods.all(store, examples: examples), QueryMethods.all(store, examples: examples),
+            AnalystMethods.all(store, examples: examples), TransferMethods.all(store, staging: staging),
+            SyncMethods.all(store, peers: peers, examples: examples, transfers: staging.bundles),
+            PeerMethods.all(store, peers: peers),
+            SystemMethods.all(store, statistics: statistics, document: document, examples: examples),
+        ]
+        return groups.flatMap { $0 }
     }
 
     /// The interface document without example results: what `rpc.discover` serves is the committed file,

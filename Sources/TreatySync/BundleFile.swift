@@ -51,23 +51,35 @@ public enum BundleFile {
             format: formatVersion, schema: envelopes.map { Int($0.schemaVersion) }.max() ?? schema,
             changeSets: envelopes.count, origins: ranges(of: envelopes), compressedBytes: body.count,
             uncompressedBytes: frames.data.count, sha256: Data(SHA256.hash(data: body)).hex)
+        return lead(header) + body
+    }
+
+    /// The bytes before the body: the magic and the header.
+    static func lead(_ header: Header) -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let json = (try? encoder.encode(header)) ?? Data()
         var out = ByteWriter()
         out.raw(magic)
-        out.field(json)
-        out.raw(body)
+        out.field((try? encoder.encode(header)) ?? Data())
         return out.data
     }
 
     /// Reads only the header, checking the magic, the format and that the JSON is strict (no member named twice).
     public static func header(of data: Data) throws(SyncError) -> (Header, body: Data) {
-        var reader = ByteReader(data)
-        guard data.count >= magic.count, try reader.bytes(magic.count) == magic else {
+        let (header, offset) = try header(of: .data(data))
+        return (header, data.dropFirst(offset))
+    }
+
+    /// Reads the header of a bundle from `source`, and where its body starts.
+    static func header(of source: BundleSource) throws(SyncError) -> (Header, bodyOffset: Int) {
+        let lead = try source.read(at: 0, count: magic.count + 4)
+        guard lead.count == magic.count + 4, lead.prefix(magic.count) == magic else {
             throw .malformed("not a Treaty bundle (the file does not start with TREATYB)")
         }
-        let json = try reader.field(limit: 1 << 20)
+        let length = lead.suffix(4).reduce(0) { $0 << 8 | Int($1) }
+        guard length <= 1 << 20 else { throw .malformed("a header of \(length) bytes is over the limit of \(1 << 20)") }
+        let json = try source.read(at: lead.count, count: length)
+        guard json.count == length else { throw .malformed("truncated: the header is cut off") }
         let header: Header
         do {
             _ = try JSONCodec.decode(json)
@@ -84,7 +96,7 @@ public enum BundleFile {
         guard header.changeSets >= 0, header.compressedBytes >= 0 else {
             throw .headerMismatch("negative counts (\(header.changeSets) change sets, \(header.compressedBytes) bytes)")
         }
-        return (header, try reader.bytes(reader.remaining))
+        return (header, lead.count + length)
     }
 
     /// What a decoding error says, in words (its debug description is for programmers).
@@ -114,20 +126,32 @@ public enum BundleFile {
     /// Checks a whole bundle as ``read(_:inflateLimit:)`` does, holding one change set at a time: what it returns
     /// hands the change sets out again, one at a time, without checking their signatures twice.
     public static func check(_ data: Data, inflateLimit: Int = defaultInflateLimit) throws(SyncError) -> CheckedBundle {
-        let (header, body) = try header(of: data)
-        guard body.count == header.compressedBytes else {
-            throw body.count < header.compressedBytes
-                ? .malformed("truncated: \(body.count) of \(header.compressedBytes) compressed bytes present")
-                : .headerMismatch("\(body.count) compressed bytes where the header says \(header.compressedBytes)")
+        try check(.data(data), inflateLimit: inflateLimit)
+    }
+
+    /// Checks a bundle from `source` (a file is read a piece at a time: memory holds a piece and one change set,
+    /// whatever the bundle's size).
+    public static func check(_ source: BundleSource, inflateLimit: Int = defaultInflateLimit) throws(SyncError)
+        -> CheckedBundle
+    {
+        let (header, offset) = try header(of: source)
+        let present = try source.count() - offset
+        guard present == header.compressedBytes else {
+            throw present < header.compressedBytes
+                ? .malformed("truncated: \(present) of \(header.compressedBytes) compressed bytes present")
+                : .headerMismatch("\(present) compressed bytes where the header says \(header.compressedBytes)")
         }
-        let digest = Data(SHA256.hash(data: body)).hex
+        var hash = SHA256()
+        try source.pieces(from: offset) { hash.update(data: $0) }
+        let digest = Data(hash.finalize()).hex
         guard digest == header.sha256 else { throw .checksum(expected: header.sha256, actual: digest) }
         guard header.uncompressedBytes >= 0, header.uncompressedBytes <= inflateLimit else {
             throw .tooLarge("the header claims \(header.uncompressedBytes) bytes inflated; the limit is \(inflateLimit)")
         }
+        let bundle = CheckedBundle(header: header, source: source, bodyOffset: offset)
         var ranges = RangeCounter()
         var highestSchema: UInt32 = 0
-        let inflated = try frames(of: body, limit: header.uncompressedBytes) { frame throws(SyncError) in
+        let inflated = try bundle.frames { frame throws(SyncError) in
             let envelope = try ChangeSetEnvelope(decoding: frame)
             ranges.add(envelope)
             highestSchema = max(highestSchema, envelope.schemaVersion)
@@ -145,19 +169,18 @@ public enum BundleFile {
             throw .headerMismatch(
                 "the header says record schema \(header.schema); the change sets inside are of schema \(highestSchema) at most")
         }
-        return CheckedBundle(header: header, body: body)
+        return bundle
     }
 
     /// A bundle that passed ``check(_:inflateLimit:)``.
     public struct CheckedBundle: Sendable {
         public let header: Header
-        let body: Data
+        let source: BundleSource
+        let bodyOffset: Int
 
         /// Hands out the change sets in the bundle's order, one at a time (inflating the bundle again).
         public func forEach(_ body: (ChangeSetEnvelope) throws(SyncError) -> Void) throws(SyncError) {
-            _ = try BundleFile.frames(of: self.body, limit: header.uncompressedBytes) { frame throws(SyncError) in
-                try body(try ChangeSetEnvelope(trusted: frame))
-            }
+            _ = try frames { frame throws(SyncError) in try body(try ChangeSetEnvelope(trusted: frame)) }
         }
 
         /// Like ``forEach(_:)``, for a body that throws anything: its error comes back as it was thrown.
@@ -169,32 +192,34 @@ public enum BundleFile {
             }
             if let failure { throw failure }
         }
-    }
 
-    /// Inflates `body` and hands each length-prefixed frame to `consume` as soon as it is whole; returns how
-    /// many bytes were inflated.
-    static func frames(of body: Data, limit: Int, _ consume: (Data) throws(SyncError) -> Void) throws(SyncError) -> Int {
-        var pending = Data()
-        var inflated = 0
-        try Zlib.inflate(body, limit: limit) { piece throws(SyncError) in
-            inflated += piece.count
-            pending.append(piece)
-            var reader = ByteReader(pending)
-            while reader.remaining >= 4 {
-                var peek = reader
-                let length = Int(try peek.u32())
-                guard length <= ChangeSetEnvelope.maximumSize else {
-                    throw .malformed("a field of \(length) bytes is over the limit of \(ChangeSetEnvelope.maximumSize)")
+        /// Inflates the body and hands each length-prefixed frame to `consume` as soon as it is whole; returns how
+        /// many bytes were inflated.
+        func frames(_ consume: (Data) throws(SyncError) -> Void) throws(SyncError) -> Int {
+            var pending = Data()
+            let inflater = try Inflater(limit: header.uncompressedBytes)
+            try source.pieces(from: bodyOffset) { piece throws(SyncError) in
+                try inflater.push(piece) { inflated throws(SyncError) in
+                    pending.append(inflated)
+                    var reader = ByteReader(pending)
+                    while reader.remaining >= 4 {
+                        var peek = reader
+                        let length = Int(try peek.u32())
+                        guard length <= ChangeSetEnvelope.maximumSize else {
+                            throw .malformed("a field of \(length) bytes is over the limit of \(ChangeSetEnvelope.maximumSize)")
+                        }
+                        guard peek.remaining >= length else { break }
+                        try consume(try peek.bytes(length))
+                        reader = peek
+                    }
+                    // Keep only the unfinished frame; while none was finished, keep appending (no copy per piece).
+                    if reader.remaining < pending.count { pending = Data(pending.suffix(reader.remaining)) }
                 }
-                guard peek.remaining >= length else { break }
-                try consume(try peek.bytes(length))
-                reader = peek
             }
-            // Keep only the unfinished frame; while none was finished, keep appending (no copy per piece).
-            if reader.remaining < pending.count { pending = Data(pending.suffix(reader.remaining)) }
+            try inflater.finish()
+            guard pending.isEmpty else { throw .malformed("truncated: a frame is cut off at the end of the bundle") }
+            return inflater.produced
         }
-        guard pending.isEmpty else { throw .malformed("truncated: a frame is cut off at the end of the bundle") }
-        return inflated
     }
 
     /// Each origin's first and last sequence number and count, sorted by origin.
@@ -219,5 +244,142 @@ public enum BundleFile {
         }
 
         var sorted: [Header.Range] { ranges.values.sorted { $0.office < $1.office } }
+    }
+}
+
+/// Where a bundle's bytes are: in memory, or in a file read a piece at a time.
+public enum BundleSource: Sendable {
+    case data(Data)
+    case file(String)
+
+    static let pieceSize = 1 << 20
+
+    func count() throws(SyncError) -> Int {
+        switch self {
+        case .data(let data): return data.count
+        case .file(let path):
+            guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int else {
+                throw .malformed("cannot read \(path)")
+            }
+            return size
+        }
+    }
+
+    /// Up to `count` bytes from `offset`.
+    func read(at offset: Int, count: Int) throws(SyncError) -> Data {
+        switch self {
+        case .data(let data):
+            let start = data.startIndex + min(offset, data.count)
+            return Data(data[start..<min(start + count, data.endIndex)])
+        case .file:
+            var result = Data()
+            try pieces(from: offset, limit: count) { result.append($0) }
+            return result
+        }
+    }
+
+    /// The bytes from `offset` on (at most `limit` of them), a piece at a time.
+    func pieces(from offset: Int, limit: Int = .max, _ body: (Data) throws(SyncError) -> Void) throws(SyncError) {
+        switch self {
+        case .data(let data):
+            var start = data.startIndex + min(offset, data.count)
+            let end = data.endIndex - max(0, data.count - offset - limit)
+            while start < end {
+                let next = min(start + Self.pieceSize, end)
+                try body(data[start..<next])
+                start = next
+            }
+        case .file(let path):
+            guard let handle = FileHandle(forReadingAtPath: path) else { throw .malformed("cannot read \(path)") }
+            defer { try? handle.close() }
+            var left = limit
+            do {
+                try handle.seek(toOffset: UInt64(offset))
+                while left > 0, let piece = try handle.read(upToCount: min(Self.pieceSize, left)), !piece.isEmpty {
+                    left -= piece.count
+                    try body(piece)
+                }
+            } catch let error as SyncError {
+                throw error
+            } catch {
+                throw .malformed("cannot read \(path): \(error)")
+            }
+        }
+    }
+}
+
+/// Writes a bundle to a file one change set at a time: the frames are compressed into a body file beside it as
+/// they come, and ``finish(schema:)`` writes the header and the body into place. Memory holds one change set.
+public final class BundleWriter {
+    private let path: String
+    private let bodyPath: String
+    private let body: FileHandle
+    private let deflater: Deflater
+    private var hash = SHA256()
+    private var ranges = BundleFile.RangeCounter()
+    private var highestSchema = 0
+    private var compressed = 0
+    private var uncompressed = 0
+    private var failure: (any Error)?
+
+    public init(path: String, level: Int32 = 6) throws(SyncError) {
+        self.path = path
+        bodyPath = path + ".body"
+        guard FileManager.default.createFile(atPath: bodyPath, contents: nil, attributes: [.posixPermissions: 0o600]),
+            let body = FileHandle(forWritingAtPath: bodyPath)
+        else { throw .malformed("cannot write \(bodyPath)") }
+        self.body = body
+        deflater = try Deflater(level: level)
+    }
+
+    deinit {
+        try? body.close()
+        try? FileManager.default.removeItem(atPath: bodyPath)
+    }
+
+    /// Adds one change set, exactly as its origin signed it.
+    public func add(_ envelope: ChangeSetEnvelope) throws(SyncError) {
+        var frame = ByteWriter()
+        frame.field(envelope.encoded)
+        uncompressed += frame.data.count
+        ranges.add(envelope)
+        highestSchema = max(highestSchema, Int(envelope.schemaVersion))
+        deflater.push(frame.data) { self.append($0) }
+        if let failure { throw .malformed("cannot write \(bodyPath): \(failure)") }
+    }
+
+    /// Writes the bundle (the exporting office's `schema` counts when it holds no change set); returns its header.
+    @discardableResult
+    public func finish(schema: Int) throws(SyncError) -> BundleFile.Header {
+        deflater.finish { self.append($0) }
+        try? body.close()
+        if let failure { throw .malformed("cannot write \(bodyPath): \(failure)") }
+        let header = BundleFile.Header(
+            format: BundleFile.formatVersion, schema: ranges.count == 0 ? schema : highestSchema,
+            changeSets: ranges.count, origins: ranges.sorted, compressedBytes: compressed,
+            uncompressedBytes: uncompressed, sha256: Data(hash.finalize()).hex)
+        guard FileManager.default.createFile(atPath: path, contents: BundleFile.lead(header), attributes: [.posixPermissions: 0o600]),
+            let out = FileHandle(forWritingAtPath: path)
+        else { throw .malformed("cannot write \(path)") }
+        defer { try? out.close() }
+        do {
+            try out.seekToEnd()
+            try BundleSource.file(bodyPath).pieces(from: 0) { piece throws(SyncError) in
+                do { try out.write(contentsOf: piece) } catch { throw .malformed("cannot write \(path): \(error)") }
+            }
+        } catch let error as SyncError {
+            throw error
+        } catch {
+            throw .malformed("cannot write \(path): \(error)")
+        }
+        try? FileManager.default.removeItem(atPath: bodyPath)
+        return header
+    }
+
+    private func append(_ piece: Data) {
+        guard failure == nil else { return }
+        hash.update(data: piece)
+        compressed += piece.count
+        do { try body.write(contentsOf: piece) } catch { failure = error }
     }
 }

@@ -1,29 +1,14 @@
 import CZlib
 import Foundation
 
-/// zlib streams (RFC 1950), with a hard cap on what inflating may produce.
+/// zlib streams (RFC 1950), whole or a piece at a time, with a hard cap on what inflating may produce.
 public enum Zlib {
     /// Compresses `data` at `level` (1 fastest .. 9 smallest).
     public static func deflate(_ data: Data, level: Int32 = 6) -> Data {
-        var stream = z_stream()
-        guard treaty_deflate_init(&stream, level) == Z_OK else { return Data() }
-        defer { deflateEnd(&stream) }
         var output = Data()
-        var chunk = [UInt8](repeating: 0, count: 64 << 10)
-        var input = data
-        input.withUnsafeMutableBytes { (source: UnsafeMutableRawBufferPointer) in
-            stream.next_in = source.baseAddress?.assumingMemoryBound(to: Bytef.self)
-            stream.avail_in = uInt(source.count)
-            var status = Z_OK
-            while status == Z_OK {
-                chunk.withUnsafeMutableBufferPointer { buffer in
-                    stream.next_out = buffer.baseAddress
-                    stream.avail_out = uInt(buffer.count)
-                    status = CZlib.deflate(&stream, Z_FINISH)
-                    output.append(buffer.baseAddress!, count: buffer.count - Int(stream.avail_out))
-                }
-            }
-        }
+        guard let deflater = try? Deflater(level: level) else { return Data() }
+        deflater.push(data) { output.append($0) }
+        deflater.finish { output.append($0) }
         return output
     }
 
@@ -38,25 +23,50 @@ public enum Zlib {
     /// Inflates `data` a piece at a time, handing each piece (at most 64 KiB) to `consume` as it comes, so
     /// memory holds one piece, not the whole output; refuses to produce more than `limit` bytes in all.
     public static func inflate(_ data: Data, limit: Int, _ consume: (Data) throws(SyncError) -> Void) throws(SyncError) {
-        var stream = z_stream()
+        let inflater = try Inflater(limit: limit)
+        try inflater.push(data, consume)
+        try inflater.finish()
+    }
+}
+
+/// Size of the pieces the streams hand out.
+private let pieceSize = 64 << 10
+
+/// An inflating zlib stream fed a piece at a time.
+public final class Inflater {
+    private var stream = z_stream()
+    private let limit: Int
+    private var ended = false
+    /// Bytes produced so far.
+    public private(set) var produced = 0
+
+    public init(limit: Int) throws(SyncError) {
+        self.limit = limit
         guard treaty_inflate_init(&stream) == Z_OK else { throw .malformed("cannot start zlib") }
-        defer { inflateEnd(&stream) }
-        var produced = 0
-        var chunk = Data(count: 64 << 10)
-        var input = data
+    }
+
+    deinit {
+        inflateEnd(&stream)
+    }
+
+    /// Inflates `input`, handing out what it produces as it comes.
+    public func push(_ input: Data, _ consume: (Data) throws(SyncError) -> Void) throws(SyncError) {
+        guard !input.isEmpty else { return }
+        guard !ended else { throw .malformed("\(input.count) bytes after the end of the zlib stream") }
+        var chunk = Data(count: pieceSize)
+        var source = input
         var failure: SyncError?
-        input.withUnsafeMutableBytes { (source: UnsafeMutableRawBufferPointer) in
-            stream.next_in = source.baseAddress?.assumingMemoryBound(to: Bytef.self)
-            stream.avail_in = uInt(source.count)
+        source.withUnsafeMutableBytes { (bytes: UnsafeMutableRawBufferPointer) in
+            stream.next_in = bytes.baseAddress?.assumingMemoryBound(to: Bytef.self)
+            stream.avail_in = uInt(bytes.count)
             while true {
                 var status: Int32 = Z_OK
-                let capacity = chunk.count
                 chunk.withUnsafeMutableBytes { buffer in
                     stream.next_out = buffer.baseAddress?.assumingMemoryBound(to: Bytef.self)
-                    stream.avail_out = uInt(capacity)
+                    stream.avail_out = uInt(pieceSize)
                     status = CZlib.inflate(&stream, Z_NO_FLUSH)
                 }
-                let count = capacity - Int(stream.avail_out)
+                let count = pieceSize - Int(stream.avail_out)
                 produced += count
                 if produced > limit {
                     failure = .tooLarge("compressed data inflates past \(limit) bytes (a decompression bomb, or a header that lies)")
@@ -71,16 +81,71 @@ public enum Zlib {
                     }
                 }
                 if status == Z_STREAM_END {
+                    ended = true
                     if stream.avail_in != 0 { failure = .malformed("\(stream.avail_in) bytes after the end of the zlib stream") }
                     return
                 }
+                // Everything given is taken and nothing more comes out: wait for the next piece.
+                if status == Z_BUF_ERROR || (status == Z_OK && stream.avail_in == 0 && count < pieceSize) { return }
                 if status != Z_OK {
-                    failure = .malformed(
-                        status == Z_BUF_ERROR ? "the zlib stream is truncated" : "the zlib stream is corrupt (zlib error \(status))")
+                    failure = .malformed("the zlib stream is corrupt (zlib error \(status))")
                     return
                 }
             }
         }
+        stream.next_in = nil
         if let failure { throw failure }
+    }
+
+    /// Checks that the stream ended, exactly.
+    public func finish() throws(SyncError) {
+        guard ended else { throw .malformed("the zlib stream is truncated") }
+    }
+}
+
+/// A deflating zlib stream fed a piece at a time.
+public final class Deflater {
+    private var stream = z_stream()
+
+    public init(level: Int32 = 6) throws(SyncError) {
+        guard treaty_deflate_init(&stream, level) == Z_OK else { throw .malformed("cannot start zlib") }
+    }
+
+    deinit {
+        deflateEnd(&stream)
+    }
+
+    /// Compresses `input`, handing out what comes out.
+    public func push(_ input: Data, _ consume: (Data) -> Void) {
+        guard !input.isEmpty else { return }
+        run(input, flush: Z_NO_FLUSH, consume)
+    }
+
+    /// Ends the stream, handing out the rest.
+    public func finish(_ consume: (Data) -> Void) {
+        run(Data(), flush: Z_FINISH, consume)
+    }
+
+    private func run(_ input: Data, flush: Int32, _ consume: (Data) -> Void) {
+        var chunk = Data(count: pieceSize)
+        var source = input
+        source.withUnsafeMutableBytes { (bytes: UnsafeMutableRawBufferPointer) in
+            stream.next_in = bytes.baseAddress?.assumingMemoryBound(to: Bytef.self)
+            stream.avail_in = uInt(bytes.count)
+            while true {
+                var status: Int32 = Z_OK
+                chunk.withUnsafeMutableBytes { buffer in
+                    stream.next_out = buffer.baseAddress?.assumingMemoryBound(to: Bytef.self)
+                    stream.avail_out = uInt(pieceSize)
+                    status = CZlib.deflate(&stream, flush)
+                }
+                let count = pieceSize - Int(stream.avail_out)
+                if count > 0 { consume(chunk.prefix(count)) }
+                if status == Z_STREAM_END || status < 0 { return }
+                // Without Z_FINISH, done once all input is taken and the output was not full.
+                if flush == Z_NO_FLUSH, stream.avail_in == 0, count < pieceSize { return }
+            }
+        }
+        stream.next_in = nil
     }
 }

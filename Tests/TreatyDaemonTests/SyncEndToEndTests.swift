@@ -27,6 +27,41 @@ struct SyncEndToEndTests {
         return try await json(to, ["sync", "import", file])
     }
 
+    @Test("a bundle larger than a request line travels through the CLI in pieces, both ways")
+    func bundleLargerThanALine() async throws {
+        let limit = 2_000_000
+        let a = try await DaemonProcess()
+        let b = try await DaemonProcess(config: ["max_line_bytes": .int(Int64(limit))])
+        // 400 people with 10 KB of random notes each: a bundle that does not compress below the line limit.
+        var rng = SplitMix64(seed: 7)
+        let alphabet = Array("0123456789abcdefghjkmnpqrstvwxyz")
+        let lines = (0..<400).map { n in
+            let note = String((0..<10_000).map { _ in alphabet[Int(rng.next() % 32)] })
+            return #"{"type":"person","name":"Person \#(n)","note":"\#(note)"}"#
+        }
+        let source = a.directory + "/people.jsonl"
+        try (lines.joined(separator: "\n") + "\n").write(toFile: source, atomically: true, encoding: .utf8)
+        _ = try await Self.json(a, ["import", source])
+        let file = a.directory + "/large.bundle"
+        let exported = try await Self.json(a, ["sync", "export", "--out", file])
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int)
+        #expect(size > limit, "the bundle must not fit one request line")
+        #expect(exported["bytes"]?.intValue == Int64(size))
+        let identity = try await Self.json(a, ["identity"])
+        _ = try await Self.json(
+            b, ["office", "add", identity["office"]!.stringValue!, "--public-key", identity["public_key"]!.stringValue!])
+        let imported = try await Self.json(b, ["sync", "import", file])
+        #expect(imported["applied"]?.intValue == exported["change_sets"]?.intValue)
+        #expect(imported["held"] == [])
+        let people = try await b.client().call("person.list", ["limit": 1000])["records"]?.arrayValue ?? []
+        #expect(people.count == 400)
+        // And back out of B, whose line limit is small: the export comes in pieces too.
+        let back = b.directory + "/back.bundle"
+        let again = try await Self.json(b, ["sync", "export", "--out", back])
+        #expect((again["bytes"]?.intValue ?? 0) > Int64(limit))
+        #expect(try await Self.json(a, ["sync", "import", back])["applied"] == 0)
+    }
+
     @Test("an edit on A shows on B; concurrent edits of one field give the same winner and conflict on both")
     func twoOffices() async throws {
         let a = try await DaemonProcess()

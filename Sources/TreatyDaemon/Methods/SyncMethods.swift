@@ -8,6 +8,8 @@ import TreatySync
 /// This office's identity, the offices table, bundles in and out, sync status and conflicts.
 enum SyncMethods {
     static let officeID: JSONValue = ["type": "string", "pattern": "^[0-9a-f]{64}$"]
+    /// A staged transfer's token.
+    static let token: JSONValue = ["type": "string", "pattern": "^[0-9a-z]{20}$"]
     static let held: JSONValue = [
         "type": "array",
         "items": [
@@ -43,7 +45,7 @@ enum SyncMethods {
         ],
     ]
 
-    static func all(_ store: TreatyStore, peers: PeerService, examples: ExampleIDs) -> [RPCMethod] {
+    static func all(_ store: TreatyStore, peers: PeerService, examples: ExampleIDs, transfers: BundleTransfers) -> [RPCMethod] {
         [
             RPCMethod(
                 "identity", "This office: its id (give it to the offices that pair with this one), public key and name.",
@@ -151,20 +153,7 @@ enum SyncMethods {
                     ],
                 ]
             ) { call throws(RPCError) in
-                if call.string("for") != nil, call.string("since") != nil {
-                    throw .invalidParams("give either \"for\" or \"since\", not both")
-                }
-                var since = VersionVector()
-                if let office = call.string("for") {
-                    since = try await call.store { try await store.knownVector(of: office).vector }
-                } else if let text = call.string("since") {
-                    let known = try await call.store { try await store.offices().map(\.id) }
-                    do {
-                        since = try VersionVector.parse(text, known: known)
-                    } catch {
-                        throw .invalidParams(String(describing: error))
-                    }
-                }
+                let since = try await Self.since(call, store)
                 let missing = since
                 let envelopes = try await call.store { try await store.changeSets(missingFrom: missing) }
                 let bundle = BundleFile.write(envelopes, schema: Schema.version)
@@ -191,6 +180,102 @@ enum SyncMethods {
                     throw .invalidParams("bundle is not base64")
                 }
                 let summary = try await call.store { try await store.importBundle(data) }
+                return json(summary)
+            },
+            RPCMethod(
+                "sync.export.begin",
+                "Writes a bundle of the change sets an office lacks (`for` or `since`, as sync.export) to a file the "
+                    + "daemon keeps for this connection, one change set at a time; read it with sync.export.chunk. For "
+                    + "bundles of any size.",
+                params: [
+                    .init("for", ["type": "string"], "An office id, id prefix or name."),
+                    .init("since", ["type": "string"], "A version vector as OFFICE:SEQ,OFFICE:SEQ (sync.status prints one)."),
+                ],
+                result: [
+                    "type": "object", "required": ["export", "change_sets", "bytes", "since"], "additionalProperties": false,
+                    "properties": [
+                        "export": token, "change_sets": ["type": "integer"], "bytes": ["type": "integer"], "since": vector,
+                    ],
+                ]
+            ) { call throws(RPCError) in
+                let since = try await Self.since(call, store)
+                let (export, path) = await transfers.reserveDownload(owner: call.session)
+                let written = try await call.store { try await store.exportBundle(missingFrom: since, to: path) }
+                return [
+                    "export": .string(export), "change_sets": .int(Int64(written.changeSets)),
+                    "bytes": .int(Int64(written.bytes)), "since": json(since),
+                ]
+            },
+            RPCMethod(
+                "sync.export.chunk",
+                "Up to 4 MiB of a bundle sync.export.begin wrote, from `offset`, and where the next piece starts (null "
+                    + "after the last).",
+                params: [
+                    .init("export", token, required: true, "From sync.export.begin."),
+                    .init("offset", ["type": "integer", "minimum": 0], required: true, "Where to read from."),
+                ],
+                result: [
+                    "type": "object", "required": ["data", "next"], "additionalProperties": false,
+                    "properties": [
+                        "data": ["type": "string", "contentEncoding": "base64"], "next": ["type": ["integer", "null"]],
+                    ],
+                ], example: ["export": "0123456789abcdefghjk", "offset": 0]
+            ) { call throws(RPCError) in
+                guard let offset = call.params["offset"]?.intValue else { throw .invalidParams("offset is required") }
+                let (data, next) = try await transfers.read(try call.required("export"), at: Int(offset), owner: call.session)
+                return ["data": .string(data.base64EncodedString()), "next": next.map { .int(Int64($0)) } ?? .null]
+            },
+            RPCMethod(
+                "sync.export.end", "Drops a bundle sync.export.begin wrote.",
+                params: [.init("export", token, required: true, "From sync.export.begin.")],
+                result: ["type": "object", "additionalProperties": false, "properties": [:]],
+                example: ["export": "0123456789abcdefghjk"]
+            ) { call throws(RPCError) in
+                try await transfers.end(try call.required("export"), owner: call.session)
+                return [:]
+            },
+            RPCMethod(
+                "sync.import.begin",
+                "Starts sending a bundle of any size in pieces (sync.import.chunk); sync.import.commit checks it whole and "
+                    + "applies it, as sync.import does.",
+                access: .writer,
+                result: ["type": "object", "required": ["import"], "properties": ["import": token], "additionalProperties": false]
+            ) { call throws(RPCError) in
+                ["import": .string(try await transfers.beginUpload(owner: call.session))]
+            },
+            RPCMethod(
+                "sync.import.chunk", "Adds the next piece (at most 4 MiB) of a bundle. Nothing is applied before sync.import.commit.",
+                access: .writer,
+                params: [
+                    .init("import", token, required: true, "From sync.import.begin."),
+                    .init("data", ["type": "string", "contentEncoding": "base64"], required: true, "The next piece, base64."),
+                ],
+                result: ["type": "object", "required": ["bytes"], "properties": ["bytes": ["type": "integer"]], "additionalProperties": false],
+                example: ["import": "0123456789abcdefghjk", "data": "VFJFQVRZQgoAAAEb..."]
+            ) { call throws(RPCError) in
+                guard let data = Data(base64Encoded: try call.required("data")) else { throw .invalidParams("data is not base64") }
+                guard data.count <= BundleTransfers.pieceBytes else {
+                    throw .invalidParams("a piece may be at most \(BundleTransfers.pieceBytes) bytes, not \(data.count)")
+                }
+                return ["bytes": .int(Int64(try await transfers.append(try call.required("import"), data, owner: call.session)))]
+            },
+            RPCMethod(
+                "sync.import.commit",
+                "Checks the bundle sent (checksum, sizes, every signature) and then applies what it holds, reading it a "
+                    + "piece at a time; a bad bundle changes nothing.",
+                access: .writer,
+                params: [.init("import", token, required: true, "From sync.import.begin.")],
+                result: [
+                    "type": "object", "required": ["applied", "already_had", "held", "conflicts"], "additionalProperties": false,
+                    "properties": [
+                        "applied": ["type": "integer"], "already_had": ["type": "integer"], "held": held,
+                        "conflicts": ["type": "integer"],
+                    ],
+                ], example: ["import": "0123456789abcdefghjk"]
+            ) { call throws(RPCError) in
+                let path = try await transfers.finishUpload(try call.required("import"), owner: call.session)
+                defer { try? FileManager.default.removeItem(atPath: path) }
+                let summary = try await call.store { try await store.importBundle(from: .file(path)) }
                 return json(summary)
             },
             RPCMethod(
@@ -231,6 +316,24 @@ enum SyncMethods {
                 return try await RecordMethods.withShortIDs(store, record)
             },
         ]
+    }
+
+    /// What the receiver of an export holds: `for` an office (what it is known to hold), `since` a vector, else
+    /// nothing.
+    static func since(_ call: RPCCall, _ store: TreatyStore) async throws(RPCError) -> VersionVector {
+        if call.string("for") != nil, call.string("since") != nil {
+            throw .invalidParams("give either \"for\" or \"since\", not both")
+        }
+        if let office = call.string("for") {
+            return try await call.store { try await store.knownVector(of: office).vector }
+        }
+        guard let text = call.string("since") else { return VersionVector() }
+        let known = try await call.store { try await store.offices().map(\.id) }
+        do {
+            return try VersionVector.parse(text, known: known)
+        } catch {
+            throw .invalidParams(String(describing: error))
+        }
     }
 
     static func json(_ vector: VersionVector) -> JSONValue {

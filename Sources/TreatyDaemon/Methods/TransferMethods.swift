@@ -15,9 +15,12 @@ actor ImportStaging {
 
     private let directory: String
     private var staged: [String: Staged] = [:]
+    /// Bundles on their way in and out, staged in the same directory and dropped with the same connection.
+    let bundles: BundleTransfers
 
     init(directory: String) {
         self.directory = directory
+        bundles = BundleTransfers(directory: directory)
     }
 
     func begin(owner: Session) throws(RPCError) -> String {
@@ -61,13 +64,14 @@ actor ImportStaging {
         try? FileManager.default.removeItem(atPath: path)
     }
 
-    /// Drops every import a closed connection left unfinished.
-    func abandon(owner: Session) {
+    /// Drops every import and bundle transfer a closed connection left unfinished.
+    func abandon(owner: Session) async {
         for (token, entry) in staged where entry.owner == ObjectIdentifier(owner) {
             try? entry.handle.close()
             try? FileManager.default.removeItem(atPath: entry.path)
             staged[token] = nil
         }
+        await bundles.abandon(owner: owner)
     }
 
     static func unknown(_ token: String) -> RPCError {

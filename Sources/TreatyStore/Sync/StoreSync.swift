@@ -280,14 +280,46 @@ extension TreatyStore {
         BundleFile.write(try await changeSets(missingFrom: vector), schema: Schema.version)
     }
 
+    /// A bundle of the change sets a holder of `vector` lacks, written to the file `path` one change set at a time
+    /// (memory holds a page of them, whatever the bundle's size).
+    public func exportBundle(missingFrom vector: VersionVector, to path: String) async throws(StoreError)
+        -> (changeSets: Int, bytes: Int)
+    {
+        do {
+            let writer = try BundleWriter(path: path)
+            var cursor: ChangeSetCursor?
+            repeat {
+                let page = try await changeSets(missingFrom: vector, after: cursor, limit: 256)
+                for envelope in page.envelopes { try writer.add(envelope) }
+                cursor = page.next
+            } while cursor != nil
+            let header = try writer.finish(schema: Schema.version)
+            let bytes = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            return (header.changeSets, bytes)
+        } catch let error as StoreError {
+            throw error
+        } catch let error as SyncError {
+            throw .io(error.description)
+        } catch {
+            throw .io(String(describing: error))
+        }
+    }
+
     /// Checks a whole bundle (checksum, sizes, every signature) and only then stores and applies its change
     /// sets: a bad bundle changes nothing. Holds one change set at a time in memory, whatever the bundle's size.
     public func importBundle(_ data: Data, inflateLimit: Int = BundleFile.defaultInflateLimit) async throws(StoreError)
         -> ReceiveSummary
     {
+        try await importBundle(from: .data(data), inflateLimit: inflateLimit)
+    }
+
+    /// ``importBundle(_:inflateLimit:)`` from a file or bytes; a file is read a piece at a time.
+    public func importBundle(from source: BundleSource, inflateLimit: Int = BundleFile.defaultInflateLimit)
+        async throws(StoreError) -> ReceiveSummary
+    {
         let bundle: BundleFile.CheckedBundle
         do {
-            bundle = try LargeStack.run { try BundleFile.check(data, inflateLimit: inflateLimit) }
+            bundle = try LargeStack.run { try BundleFile.check(source, inflateLimit: inflateLimit) }
         } catch let error as SyncError {
             throw .sync(error)
         } catch {
