@@ -83,6 +83,8 @@ public enum PeerError: Error, Sendable, CustomStringConvertible {
     case protocolMismatch(Int)
     case timeout(String)
     case unknownPeer(String)
+    /// Both offices dialed at once and the other side kept the connection it dialed: nothing went wrong.
+    case duplicate
 
     public var description: String {
         switch self {
@@ -92,6 +94,7 @@ public enum PeerError: Error, Sendable, CustomStringConvertible {
             return "the peer speaks peer protocol \(version); this office speaks \(PeerMessage.protocolVersion): upgrade the older one"
         case .timeout(let what): return "timed out: \(what)"
         case .unknownPeer(let name): return "no peer named \(name) (treaty peer list)"
+        case .duplicate: return "both offices dialed at once; the connection the other one dialed is kept"
         }
     }
 }

@@ -24,6 +24,14 @@ public enum PeerMessage: Sendable, Equatable {
         public var office: String
         public var schema: Int
         public var vector: [String: UInt64]
+        /// The sender says something at least this often (seconds), so a silence of a few of these means the link
+        /// is gone. Absent from peers that do not promise it: their silence is never taken for a lost link.
+        public var heartbeatSeconds: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case `protocol`, office, schema, vector
+            case heartbeatSeconds = "heartbeat_seconds"
+        }
     }
 
     /// The version of the protocol this build speaks.

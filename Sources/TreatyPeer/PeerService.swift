@@ -215,7 +215,9 @@ public actor PeerService {
                 }
             }
             try? await Task.sleep(for: backoff)
-            backoff = min(backoff * 2, .seconds(60))
+            // At most a few seconds between dials: a healed link carries data again soon after, and a dial of an
+            // office that is away costs one packet.
+            backoff = min(backoff * 2, .seconds(8))
         }
     }
 
@@ -295,6 +297,8 @@ public actor PeerService {
                 logger.info("peer connected", metadata: ["peer": "\(name)", "office": "\(office.prefix(12))"])
                 try await session.run(inbound: inbound)
             }
+        } catch PeerError.duplicate {
+            logger.info("peer connection closed as a duplicate", metadata: ["peer": "\(expected?.name ?? "inbound")", "why": "\(PeerError.duplicate)"])
         } catch {
             var why = PeerError.describe(error)
             if let expected, let refusal = offered?.refusal(of: expected) {
@@ -326,7 +330,7 @@ public actor PeerService {
             let keepDialedBy = min(store.office.id, session.office)
             let newDialer = session.dialed ? store.office.id : session.office
             guard newDialer == keepDialedBy else {
-                await session.shutdown()
+                await session.closeAsDuplicate()
                 return false
             }
             await existing.shutdown()

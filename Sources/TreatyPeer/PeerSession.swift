@@ -16,6 +16,12 @@ actor PeerSession {
     static let batchLimit = 256
     /// Change sets read from the database per page.
     static let pageSize = 128
+    /// This side says something at least this often: a vector, when nothing else went out.
+    static let heartbeat = Duration.seconds(2)
+    /// A peer that promised heartbeats and was silent this many of them is taken as gone: the connection ends and
+    /// the dialing side dials again. (TCP alone noticed a dead link after up to two minutes, and its
+    /// retransmissions backed off to about a minute before a healed link carried data again.)
+    static let silentHeartbeats = 3
 
     let store: TreatyStore
     let office: String
@@ -46,6 +52,13 @@ actor PeerSession {
     /// True once the session was told to close or has ended: not one to start a round on.
     private(set) var isClosing = false
     private var endWaiters: [CheckedContinuation<Void, Never>] = []
+    /// When this side last wrote a frame, and last heard one (or finished handling one).
+    private var lastSent = ContinuousClock.now
+    private var lastHeard = ContinuousClock.now
+    /// True while a frame is being handled (applying a batch can take longer than a heartbeat).
+    private var handling = false
+    /// The peer's promised heartbeat, from its hello.
+    private var peerHeartbeat: Duration?
 
     struct RoundProgress {
         var received = false
@@ -76,7 +89,11 @@ actor PeerSession {
     func run(inbound: NIOAsyncChannelInboundStream<PeerMessage>) async throws {
         defer { end() }
         let vector = try await store.versionVector()
-        try await send(.hello(.init(protocol: PeerMessage.protocolVersion, office: store.office.id, schema: Schema.version, vector: vector.entries)))
+        try await send(
+            .hello(
+                .init(
+                    protocol: PeerMessage.protocolVersion, office: store.office.id, schema: Schema.version,
+                    vector: vector.entries, heartbeatSeconds: Int(Self.heartbeat.components.seconds))))
         let changes = store.changes.subscribe()
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -92,7 +109,19 @@ actor PeerSession {
                     }
                 }
                 group.addTask {
-                    for try await message in inbound { try await self.handle(message) }
+                    while true {
+                        try await Task.sleep(for: Self.heartbeat)
+                        try await self.heartbeatIfQuiet()
+                    }
+                }
+                group.addTask {
+                    while true {
+                        try await Task.sleep(for: .milliseconds(500))
+                        try await self.checkSilence()
+                    }
+                }
+                group.addTask {
+                    for try await message in inbound { try await self.received(message) }
                     throw await self.closedReason()
                 }
                 defer { group.cancelAll() }
@@ -103,6 +132,33 @@ actor PeerSession {
             finishRounds(with: error)
             throw error
         }
+    }
+
+    /// Sends the current vector when nothing went out for a heartbeat.
+    private func heartbeatIfQuiet() async throws {
+        guard ContinuousClock.now - lastSent >= Self.heartbeat else { return }
+        try await send(.vector(try await store.versionVector(), round: nil))
+    }
+
+    /// Ends the session when a peer that promised heartbeats has been silent for several of them.
+    private func checkSilence() throws {
+        guard let peerHeartbeat, !handling else { return }
+        let silence = ContinuousClock.now - lastHeard
+        if silence > peerHeartbeat * Self.silentHeartbeats {
+            throw PeerError.timeout(
+                "heard nothing from \(name) for \(silence.components.seconds) s (it promised a frame every "
+                    + "\(peerHeartbeat.components.seconds) s): the link is down or the peer is stuck; dialing again")
+        }
+    }
+
+    private func received(_ message: PeerMessage) async throws {
+        lastHeard = .now
+        handling = true
+        defer {
+            handling = false
+            lastHeard = .now
+        }
+        try await handle(message)
     }
 
     /// Why the connection ended when the peer closed it. Closing before its hello is how a TLS 1.3 server
@@ -185,6 +241,7 @@ actor PeerSession {
                 throw PeerError.refused("the hello names office \(hello.office.prefix(12)), the key is \(office.prefix(12))'s")
             }
             known = VersionVector(hello.vector)
+            peerHeartbeat = hello.heartbeatSeconds.map { .seconds(max(1, min($0, 3600))) }
             try await store.notePeer(office: office, seen: true, error: .some(nil), vector: known)
             wake.yield()
         case .changeSet(let bytes):
@@ -206,6 +263,7 @@ actor PeerSession {
             try await store.notePeer(office: office, synced: true, vector: vector)
             advance(round: round, acknowledged: true)
         case .error(let why):
+            if why == Self.duplicateWord { throw PeerError.duplicate }
             try? await store.notePeer(office: office, error: .some("the peer said: \(why)"))
             throw PeerError.refused("the peer said: \(why)")
         }
@@ -282,11 +340,23 @@ actor PeerSession {
         var buffer = ByteBuffer()
         message.encode(into: &buffer)
         traffic.update { $0.bytesSent += buffer.readableBytes }
+        lastSent = .now
         try await outbound.write(buffer)
     }
 }
 
 extension PeerSession {
+    /// What a side says when it closes a connection because both offices dialed at once and it keeps the other.
+    static let duplicateWord = "duplicate: both offices dialed at once; the other connection is kept"
+
+    /// Closes a connection that duplicates one kept, saying so first (else the other side would take the close
+    /// before a hello for a refusal).
+    func closeAsDuplicate() async {
+        isClosing = true
+        await sendLast(.error(Self.duplicateWord))
+        close()
+    }
+
     /// Closes the connection; `run` then ends.
     func shutdown() {
         isClosing = true

@@ -97,6 +97,59 @@ struct PeerNetworkTests {
         #expect(try await Self.json(c, ["sync", "status"])["vector"]?[try await Self.identity(a).office]?.intValue ?? 0 >= 1)
     }
 
+    /// Starts the proxy (Fixtures/cutting_proxy.py) in front of `upstream`; returns its port, a descriptor that
+    /// takes its commands, and what to keep until the test ends.
+    static func proxy(to upstream: Substring, cutAfter: Int) throws -> (port: String, commands: Int32, keep: ChildProcess, output: RawSocket) {
+        // The proxy ends when its input closes, or with its process group (`python3` may be a wrapper script).
+        var input: [Int32] = [0, 0]
+        var output: [Int32] = [0, 0]
+        guard pipe(&input) == 0, pipe(&output) == 0 else { throw ChildProcessError.cannotStart("the proxy", errno) }
+        let proxy = try ChildProcess(
+            "/usr/bin/env",
+            [
+                "python3", DaemonProcess.repositoryRoot.appendingPathComponent("Tests/TreatyDaemonTests/Fixtures/cutting_proxy.py").path,
+                "0", String(upstream), String(cutAfter),
+            ], input: input[0], output: output[1])
+        close(input[0])
+        close(output[1])
+        let printed = RawSocket(descriptor: output[0])
+        guard let port = printed.readLine(timeout: .seconds(30)) else {
+            proxy.killGroup()
+            throw PeerTestError.timeout("the proxy printed no port")
+        }
+        return (port, input[1], proxy, printed)
+    }
+
+    @Test("a link gone silent is noticed within seconds, and the offices converge soon after it carries data again")
+    func silentLink() async throws {
+        let a = try await Self.office()
+        let b = try await Self.office()
+        let upstream = try await Self.identity(b).listen.split(separator: ":").last!
+        let proxy = try Self.proxy(to: upstream, cutAfter: Int(Int32.max))
+        defer {
+            close(proxy.commands)
+            withExtendedLifetime(proxy.output) { proxy.keep.killGroup() }
+        }
+        try await Self.pin(b, "alpha", a, address: "127.0.0.1:1")
+        try await Self.pin(a, "bravo", b, address: "127.0.0.1:" + proxy.port)
+        let aOffice = try await Self.identity(a).office
+        try await Self.caughtUp(b, with: a, office: aOffice, atLeast: 2)
+        _ = "stall\n".withCString { write(proxy.commands, $0, strlen($0)) }
+        _ = try await Self.json(a, ["person", "add", "name=Nizami Gəncəvi"])
+        let made = try await Self.holds(a, from: aOffice)
+        // Both sides promised a frame every 2 s: three missed, and the connection is given up and dialed again.
+        try await Self.eventually("the silence is noticed", deadline: .seconds(20)) {
+            a.log.contains("heard nothing from") || b.log.contains("heard nothing from")
+        }
+        let resumed = ContinuousClock.now
+        _ = "resume\n".withCString { write(proxy.commands, $0, strlen($0)) }
+        try await Self.eventually("B has the change set made while the link was silent", deadline: .seconds(30)) {
+            try await Self.holds(b, from: aOffice) == made
+        }
+        let took = ContinuousClock.now - resumed
+        #expect(took < .seconds(10), "converged \(took) after the link carried data again")
+    }
+
     @Test("a transfer cut in the middle resumes, resends nothing B already applied, and converges")
     func cutTransfer() async throws {
         let count = 1500

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""A loopback TCP proxy that cuts its first connection.
+"""A loopback TCP proxy that cuts its first connection, and can fall silent.
 
 usage: cutting_proxy.py LISTEN_PORT UPSTREAM_PORT CUT_AFTER_BYTES
 
 Prints the port it listens on, then forwards every connection to UPSTREAM_PORT on 127.0.0.1. The first
 connection is closed (both ways, abruptly) once CUT_AFTER_BYTES bytes have gone from the client to the
-upstream: a transfer cut in the middle of a frame. Later connections are forwarded whole. It exits when its standard input closes (the test that started it
-is done or gone), so it never outlives the test run holding its output open.
+upstream: a transfer cut in the middle of a frame. Later connections are forwarded whole. A line "stall" on its
+standard input stops all forwarding without closing anything (a link gone silent); "resume" starts it again.
+It exits when its standard input closes (the test that started it is done or gone), so it never outlives the
+test run holding its output open.
 """
 import os
 import socket
@@ -15,6 +17,8 @@ import threading
 
 listen_port, upstream_port, cut_after = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 first = [True]
+flowing = threading.Event()
+flowing.set()
 
 
 def pipe(source, target, limit, done):
@@ -24,6 +28,7 @@ def pipe(source, target, limit, done):
             data = source.recv(65536)
             if not data:
                 break
+            flowing.wait()
             if limit is not None and sent + len(data) >= limit:
                 target.sendall(data[: max(limit - sent, 0)])
                 break
@@ -51,7 +56,11 @@ def serve(client):
 
 
 def exit_with_parent():
-    sys.stdin.read()
+    for line in sys.stdin:
+        if line.strip() == "stall":
+            flowing.clear()
+        elif line.strip() == "resume":
+            flowing.set()
     os._exit(0)
 
 
