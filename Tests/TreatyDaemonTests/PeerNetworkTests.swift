@@ -160,24 +160,12 @@ struct PeerNetworkTests {
         }
         let b = try await Self.office()
         let upstream = try await Self.identity(b).listen.split(separator: ":").last!
-        // The proxy ends when its input closes, or with its process group (`python3` may be a wrapper script).
-        var input: [Int32] = [0, 0]
-        var output: [Int32] = [0, 0]
-        guard pipe(&input) == 0, pipe(&output) == 0 else { throw ChildProcessError.cannotStart("the proxy", errno) }
-        let proxy = try ChildProcess(
-            "/usr/bin/env",
-            [
-                "python3", DaemonProcess.repositoryRoot.appendingPathComponent("Tests/TreatyDaemonTests/Fixtures/cutting_proxy.py").path,
-                "0", String(upstream), "150000",
-            ], input: input[0], output: output[1])
-        close(input[0])
-        close(output[1])
-        let printed = RawSocket(descriptor: output[0])
+        let proxy = try Self.proxy(to: upstream, cutAfter: 150_000)
         defer {
-            close(input[1])
-            withExtendedLifetime(printed) { proxy.killGroup() }
+            close(proxy.commands)
+            withExtendedLifetime(proxy.output) { proxy.keep.killGroup() }
         }
-        let port = try #require(printed.readLine(timeout: .seconds(30)), "the proxy printed no port")
+        let port = proxy.port
         // A reaches B only through the proxy; B pins A (first, so the proxy's first connection is let in) at a port
         // where nothing listens, so it cannot dial.
         try await Self.pin(b, "alpha", a, address: "127.0.0.1:1")

@@ -8,6 +8,13 @@ import TreatySync
 /// This office's identity, the offices table, bundles in and out, sync status and conflicts.
 enum SyncMethods {
     static let officeID: JSONValue = ["type": "string", "pattern": "^[0-9a-f]{64}$"]
+    /// What receiving a bundle did.
+    static let received: JSONValue = [
+        "type": "object", "required": ["applied", "already_had", "held", "conflicts"], "additionalProperties": false,
+        "properties": [
+            "applied": ["type": "integer"], "already_had": ["type": "integer"], "held": held, "conflicts": ["type": "integer"],
+        ],
+    ]
     /// A staged transfer's token.
     static let token: JSONValue = ["type": "string", "pattern": "^[0-9a-z]{20}$"]
     static let held: JSONValue = [
@@ -168,13 +175,7 @@ enum SyncMethods {
                     + "changes nothing. Change sets of unknown offices or a newer schema are held, not dropped.",
                 access: .writer,
                 params: [.init("bundle", ["type": "string", "contentEncoding": "base64"], required: true, "The bundle file, base64.")],
-                result: [
-                    "type": "object", "required": ["applied", "already_had", "held", "conflicts"], "additionalProperties": false,
-                    "properties": [
-                        "applied": ["type": "integer"], "already_had": ["type": "integer"], "held": held,
-                        "conflicts": ["type": "integer"],
-                    ],
-                ], example: ["bundle": "VFJFQVRZQgoAAAEb..."]
+                result: received, example: ["bundle": "VFJFQVRZQgoAAAEb..."]
             ) { call throws(RPCError) in
                 guard let data = Data(base64Encoded: try call.required("bundle")) else {
                     throw .invalidParams("bundle is not base64")
@@ -265,13 +266,7 @@ enum SyncMethods {
                     + "piece at a time; a bad bundle changes nothing.",
                 access: .writer,
                 params: [.init("import", token, required: true, "From sync.import.begin.")],
-                result: [
-                    "type": "object", "required": ["applied", "already_had", "held", "conflicts"], "additionalProperties": false,
-                    "properties": [
-                        "applied": ["type": "integer"], "already_had": ["type": "integer"], "held": held,
-                        "conflicts": ["type": "integer"],
-                    ],
-                ], example: ["import": "0123456789abcdefghjk"]
+                result: received, example: ["import": "0123456789abcdefghjk"]
             ) { call throws(RPCError) in
                 let path = try await transfers.finishUpload(try call.required("import"), owner: call.session)
                 defer { try? FileManager.default.removeItem(atPath: path) }

@@ -2,7 +2,8 @@ import GRDB
 import TreatyModel
 
 /// Checks the rows of a signed change set before any of them is merged: a change set is signed by an admitted
-/// office, but what it says is still input. Each table must be one this office syncs, with the columns this
+/// office, but what it says is still input. The checks are those a local write of this schema passes too (a
+/// stricter one would hold an honest office's change sets, and every later one of that office, forever). Each table must be one this office syncs, with the columns this
 /// build has, each value of its column's type, each reference to a record that is here (a tombstone counts:
 /// a reference to a record another office deleted concurrently survives the merge), and each update of a row
 /// that is here. A change set that fails is held with the reason, never applied in part, and the daemon
@@ -49,7 +50,7 @@ enum ChangeSetCheck {
         guard row.primaryKey == [true] + Array(repeating: false, count: columns.count - 1) else {
             return "its primary key is not the id column"
         }
-        guard case .string(let id) = row.key.first?.storage, !id.isEmpty, id.utf8.count <= 128 else {
+        guard case .string(let id) = row.key.first?.storage, !id.isEmpty else {
             return "a row's id is not an id"
         }
         let here = try RecordRows.kind(of: id, db)
@@ -112,7 +113,7 @@ enum ChangeSetCheck {
                 return "\(column) is not a timestamp"
             }
         default:
-            guard case .string(let text) = value.storage, text.utf8.count <= 4096 else { return "\(column) is not text" }
+            guard case .string = value.storage else { return "\(column) is not text" }
         }
         return nil
     }
