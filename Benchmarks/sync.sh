@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# Benchmarks sync between two offices on one machine, with references measured in the same run.
+# Benchmarks sync between offices on one machine, with references measured in the same run.
 #
 #   Benchmarks/sync.sh [AGREEMENTS] [EDITS]        (defaults 100000 and 2000)
 #
-# - A imports AGREEMENTS agreements (one change set); its bundle is imported into B: the merge time for that
-#   many changes, beside plain SQLite inserting the same rows (Python's sqlite3, one transaction);
+# - A imports AGREEMENTS agreements (change sets of at most 2,000 records); its bundle is imported into B: the
+#   merge time for that many changes, beside plain SQLite inserting the same rows (Python's sqlite3, one
+#   transaction);
+# - C catches up from A over a mutual-TLS peer connection;
 # - the bundle's size, and a bundle of one edit to a peer that holds the rest;
 # - A and B as mutual-TLS peers on loopback: the bytes and time for one edit to reach B, and EDITS edits
-#   (one change set each) end to end (Benchmarks/sync_bench.py).
+#   (one change set each) end to end (Benchmarks/sync_bench.py);
+# - after each step, the peak resident memory of every daemon so far, and of each CLI call.
+#
+# BIN=DIR uses the treatyd and treaty already built in DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-100000}
@@ -15,7 +20,9 @@ EDITS=${2:-2000}
 work=$(mktemp -d /tmp/treaty-syncbench.XXXXXX)
 trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null || true; rm -rf "$work"' EXIT
 # BUILD=debug uses the debug build (byte counts are the same; times are slower than release).
-if [ "${BUILD:-release}" = debug ]; then
+if [ -n "${BIN:-}" ]; then
+  bin=$BIN
+elif [ "${BUILD:-release}" = debug ]; then
   swift build >/dev/null
   bin=.build/debug
 else
@@ -26,30 +33,38 @@ now() { date +%s.%N; }
 since() { python3 -c "print(round($(now) - $1, 2))"; }
 
 python3 Benchmarks/make_agreements.py "$N" "$work/agreements.jsonl" "$work/ids.txt"
-for office in a b; do
+for office in a b c; do
   "$bin/treatyd" --state-dir "$work/$office" --socket "$work/$office.sock" --listen 127.0.0.1:0 \
     --log-level warning 2>"$work/$office.log" &
   echo $! > "$work/$office.pid"
 done
-for _ in $(seq 100); do [ -S "$work/a.sock" ] && [ -S "$work/b.sock" ] && break; sleep 0.1; done
+for _ in $(seq 100); do [ -S "$work/a.sock" ] && [ -S "$work/b.sock" ] && [ -S "$work/c.sock" ] && break; sleep 0.1; done
 A=("$bin/treaty" --socket "$work/a.sock")
 B=("$bin/treaty" --socket "$work/b.sock")
+C=("$bin/treaty" --socket "$work/c.sock")
 field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
+# Peak resident memory (MB) of a daemon since it started, and of one CLI call.
+peak() { echo "$(( $(grep VmHWM /proc/$(cat "$work/$1.pid")/status | awk '{print $2}') / 1024 ))"; }
+peaks() { echo "  peak RSS so far: A $(peak a) MB, B $(peak b) MB, C $(peak c) MB"; }
+cli() { /usr/bin/time -f "%M" -o "$work/cli.rss" "$@"; echo "  the CLI's peak RSS: $(( $(tail -1 "$work/cli.rss") / 1024 )) MB" >&2; }
 
 start=$(now)
-"${A[@]}" import "$work/agreements.jsonl" >/dev/null
-echo "A: import of $N agreements (one change set): $(since "$start") s"
+cli "${A[@]}" import "$work/agreements.jsonl" >/dev/null
+echo "A: import of $N agreements: $(since "$start") s, $("${A[@]}" --json sync status | field '["log_change_sets"]') change sets"
+peaks
 start=$(now)
-"${A[@]}" sync export --out "$work/all.bundle" >/dev/null
+cli "${A[@]}" sync export --out "$work/all.bundle" >/dev/null
 echo "A: bundle of everything: $(stat -c %s "$work/all.bundle") bytes, written in $(since "$start") s"
+peaks
 
 a_id=$("${A[@]}" --json identity | field '["office"]')
 a_key=$("${A[@]}" --json identity | field '["public_key"]')
 "${B[@]}" office add "$a_id" --public-key "$a_key" --name A >/dev/null
 start=$(now)
-"${B[@]}" sync import "$work/all.bundle" >/dev/null
+cli "${B[@]}" sync import "$work/all.bundle" >/dev/null
 merge=$(since "$start")
 echo "B: merge of the bundle ($N new records, each field against the clock table): $merge s"
+peaks
 reference=$(python3 - "$work/agreements.jsonl" <<'PY'
 import json, sqlite3, sys, time
 rows = [json.loads(line) for line in open(sys.argv[1])]
@@ -75,10 +90,26 @@ echo "bundle of one edit for a peer holding the other $N records: $(stat -c %s "
 a_listen=$("${A[@]}" --json identity | field '["listen"]')
 b_listen=$("${B[@]}" --json identity | field '["listen"]')
 b_id=$("${B[@]}" --json identity | field '["office"]')
+c_listen=$("${C[@]}" --json identity | field '["listen"]')
+c_id=$("${C[@]}" --json identity | field '["office"]')
+start=$(now)
+"${C[@]}" peer add a "$a_listen" "$a_id" >/dev/null
+"${A[@]}" peer add c "$c_listen" "$c_id" >/dev/null
+a_holds=$("${A[@]}" --json office list | python3 -c "import json,sys; print([o['holds'] for o in json.load(sys.stdin)['offices'] if o['office']=='$a_id'][0])")
+until [ "$("${C[@]}" --json office list | python3 -c "import json,sys; print(([o['holds'] for o in json.load(sys.stdin)['offices'] if o['office']=='$a_id'] or [0])[0])")" = "$a_holds" ]; do sleep 0.5; done
+echo "C: caught up from A over a peer connection ($a_holds change sets of A): $(since "$start") s"
+for _ in $(seq 120); do
+  [ "$("${A[@]}" --json sync status | field '["digest"]')" = "$("${C[@]}" --json sync status | field '["digest"]')" ] && break
+  sleep 0.5
+done
+[ "$("${A[@]}" --json sync status | field '["digest"]')" = "$("${C[@]}" --json sync status | field '["digest"]')" ] \
+  && echo "A and C: content digests equal" || echo "A and C: CONTENT DIGESTS DIFFER"
+peaks
+"${A[@]}" peer rm c >/dev/null
 "${B[@]}" peer add a "$a_listen" "$a_id" >/dev/null
 "${A[@]}" peer add b "$b_listen" "$b_id" >/dev/null
 python3 Benchmarks/sync_bench.py "$work/a.sock" "$work/b.sock" "$work/ids.txt" "$EDITS"
 "${A[@]}" sync now | sed "s/^/A: sync now: /"
 [ "$("${A[@]}" --json sync status | field '["digest"]')" = "$("${B[@]}" --json sync status | field '["digest"]')" ] \
   && echo "A and B: content digests equal" || echo "A and B: CONTENT DIGESTS DIFFER"
-echo "peak RSS: A $(grep VmHWM /proc/$(cat "$work/a.pid")/status | awk '{print $2}') kB, B $(grep VmHWM /proc/$(cat "$work/b.pid")/status | awk '{print $2}') kB"
+peaks

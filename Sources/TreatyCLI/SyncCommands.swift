@@ -1,5 +1,9 @@
 import ArgumentParser
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 import TreatyClient
 import TreatyModel
 
@@ -117,6 +121,8 @@ struct SyncExport: AsyncParsableCommand {
             if let since { params["since"] = .string(since) }
             // The daemon writes the bundle to a file of its own; it comes over in pieces, written as they come
             // beside the target and renamed into place: a reader never sees half a bundle.
+            let progress = Progress(shown: isatty(STDERR_FILENO) == 1 && !global.json)
+            progress.show("writing the bundle…")
             let result = try await client.call("sync.export.begin", params)
             let export = result["export"] ?? .null
             let partial = out + ".partial"
@@ -135,6 +141,7 @@ struct SyncExport: AsyncParsableCommand {
                     try handle.write(contentsOf: data)
                     written += data.count
                     offset = piece["next"]?.intValue
+                    progress.show("received \(megabytes(written)) of \(megabytes(result["bytes"]?.intValue ?? 0)) MB")
                 }
             } catch let error as CLIFailure {
                 try? FileManager.default.removeItem(atPath: partial)
@@ -146,6 +153,7 @@ struct SyncExport: AsyncParsableCommand {
                 try? FileManager.default.removeItem(atPath: partial)
                 throw CLIFailure("cannot write \(partial): \(error.localizedDescription)")
             }
+            progress.done()
             _ = try? await client.call("sync.export.end", ["export": export])
             do {
                 if FileManager.default.fileExists(atPath: out) { try FileManager.default.removeItem(atPath: out) }
@@ -176,8 +184,11 @@ struct SyncImport: AsyncParsableCommand {
     func run() async throws {
         guard let handle = FileHandle(forReadingAtPath: file) else { throw CLIFailure("cannot read \(file)", code: 1) }
         defer { try? handle.close() }
+        let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+        let progress = Progress(shown: isatty(STDERR_FILENO) == 1 && !global.json)
         try await global.withClient { client in
             let token = try await client.call("sync.import.begin")["import"] ?? .null
+            var sent = 0
             while true {
                 let piece: Data
                 do {
@@ -187,7 +198,11 @@ struct SyncImport: AsyncParsableCommand {
                 }
                 if piece.isEmpty { break }
                 _ = try await client.call("sync.import.chunk", ["import": token, "data": .string(piece.base64EncodedString())])
+                sent += piece.count
+                progress.show("sent \(megabytes(sent)) of \(megabytes(size)) MB")
             }
+            progress.show("sent \(megabytes(sent)) MB; checking and applying…")
+            progress.done()
             let summary = try await client.call("sync.import.commit", ["import": token])
             if global.json { return global.print(json: summary) }
             let held = summary["held"]?.arrayValue ?? []
@@ -346,4 +361,22 @@ private func display(_ value: JSONValue?) -> String {
     case nil, .null?: return "(empty)"
     case let other?: return JSONCodec.string(other)
     }
+}
+
+/// A line of progress on a terminal, written over itself.
+struct Progress {
+    let shown: Bool
+
+    func show(_ text: String) {
+        if shown { FileHandle.standardError.write(Data("\r\(text)\u{1B}[K".utf8)) }
+    }
+
+    func done() {
+        if shown { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}
+
+/// Bytes as megabytes with one decimal.
+func megabytes(_ bytes: some BinaryInteger) -> String {
+    String(format: "%.1f", Double(bytes) / 1_000_000)
 }
