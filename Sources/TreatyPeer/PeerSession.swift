@@ -14,6 +14,8 @@ import TreatySync
 actor PeerSession {
     /// Change sets applied in one transaction at most.
     static let batchLimit = 256
+    /// ...or this many bytes of change sets, whichever comes first (an import's change sets are up to a few MB).
+    static let batchBytes = 8 << 20
     /// Change sets read from the database per page.
     static let pageSize = 128
     /// This side says something at least this often: a vector, when nothing else went out.
@@ -40,8 +42,9 @@ actor PeerSession {
     private var known: VersionVector?
     /// Per origin, the highest sequence number sent to it with nothing missing below it since `known`.
     private var sentUpTo: [String: UInt64] = [:]
-    /// Received change sets (checked, not yet applied).
+    /// Received change sets (checked, not yet applied), and their size.
     private var pending: [Data] = []
+    private var pendingBytes = 0
     /// `sync now` rounds asked for and not yet answered by a send pass.
     private var roundsToSend: Set<String> = []
     private var rounds: [String: RoundProgress] = [:]
@@ -247,7 +250,10 @@ actor PeerSession {
         case .changeSet(let bytes):
             traffic.update { $0.received += 1 }
             pending.append(bytes)
-            if pending.count >= Self.batchLimit { try await applyPending(round: nil, acknowledge: true) }
+            pendingBytes += bytes.count
+            if pending.count >= Self.batchLimit || pendingBytes >= Self.batchBytes {
+                try await applyPending(round: nil, acknowledge: true)
+            }
         case .vector(let vector, let round):
             // "This is what I hold": send what it lacks beyond what this connection has sent already (TCP
             // delivers in order, so what was sent arrives; what arrived but is not applied yet is on its way).
@@ -273,6 +279,7 @@ actor PeerSession {
     private func applyPending(round: String?, acknowledge: Bool) async throws {
         let batch = pending
         pending = []
+        pendingBytes = 0
         if !batch.isEmpty {
             let envelopes: [ChangeSetEnvelope]
             do {

@@ -195,12 +195,12 @@ extension TreatyStore {
         return result
     }
 
-    /// One page of ``changeSets(missingFrom:)``: at most `limit` change sets after `cursor`, and the cursor of the
-    /// next page (nil at the end). A sender reads page by page, so its memory does not grow with how far behind
-    /// the receiver is.
-    public func changeSets(missingFrom vector: VersionVector, after cursor: ChangeSetCursor?, limit: Int)
-        async throws(StoreError) -> (envelopes: [ChangeSetEnvelope], next: ChangeSetCursor?)
-    {
+    /// One page of ``changeSets(missingFrom:)``: at most `limit` change sets after `cursor` and, past the first, at
+    /// most `maxBytes` of them, and the cursor of the next page (nil at the end). A sender reads page by page, so
+    /// its memory does not grow with how far behind the receiver is, nor with how large its change sets are.
+    public func changeSets(
+        missingFrom vector: VersionVector, after cursor: ChangeSetCursor?, limit: Int, maxBytes: Int = 4 << 20
+    ) async throws(StoreError) -> (envelopes: [ChangeSetEnvelope], next: ChangeSetCursor?) {
         try await read { db in
             // Causal order: a change set's clock is greater than those of everything it depends on.
             var arguments: [DatabaseValue] = []
@@ -225,7 +225,7 @@ extension TreatyStore {
             }
             let after = start!
             arguments += [after.clock.databaseValue, after.origin.databaseValue, after.seq.databaseValue, limit.databaseValue]
-            let rows = try Row.fetchAll(
+            let rows = try Row.fetchCursor(
                 db,
                 sql: """
                     WITH floor(office, seq) AS (\(floors))
@@ -234,9 +234,18 @@ extension TreatyStore {
                     WHERE l.seq > COALESCE(f.seq, 0) AND (l.clock, l.origin, l.seq) > (?, ?, ?)
                     ORDER BY l.clock, l.origin, l.seq LIMIT ?
                     """, arguments: StatementArguments(arguments))
-            let envelopes = try rows.map { try ChangeSetEnvelope(trusted: $0["envelope"]) }
-            let next = rows.count == limit ? rows.last.map { ChangeSetCursor(clock: $0[0], origin: $0[1], seq: $0[2]) } : nil
-            return (envelopes, next)
+            var envelopes: [ChangeSetEnvelope] = []
+            var bytes = 0
+            var last: ChangeSetCursor?
+            while let row = try rows.next() {
+                let envelope = try ChangeSetEnvelope(trusted: row["envelope"])
+                envelopes.append(envelope)
+                bytes += envelope.encoded.count
+                last = ChangeSetCursor(clock: row[0], origin: row[1], seq: row[2])
+                // Full by count or by size: the next page starts after this one.
+                if envelopes.count == limit || bytes >= maxBytes { return (envelopes, last) }
+            }
+            return (envelopes, nil)
         }
     }
 
