@@ -103,7 +103,7 @@ struct MergeFuzzTests {
 
     /// Runs on one store before the next: every held change set is tried again at each receive, so a store that
     /// collected thousands would only make the run slow.
-    static let runsPerStore = 500
+    static let runsPerStore = 200
 
     @Test("signed change sets of every shape never crash the store, and each one held says why")
     func hostileMerge() async throws {

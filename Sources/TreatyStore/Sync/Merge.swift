@@ -99,8 +99,10 @@ struct Merge {
                 else { continue }
                 let envelope = try ChangeSetEnvelope(trusted: bytes)
                 if let reason = try blocker(envelope, vector: vector) ?? apply(envelope, origin: origin) {
-                    try db.cachedStatement(sql: "UPDATE sync_log SET held = ? WHERE origin = ? AND seq = ?")
-                        .execute(arguments: [reason, origin, seq])
+                    // Written only when it changed: an office holding many change sets would otherwise rewrite
+                    // every one of them at each receive.
+                    try db.cachedStatement(sql: "UPDATE sync_log SET held = ? WHERE origin = ? AND seq = ? AND held IS NOT ?")
+                        .execute(arguments: [reason, origin, seq, reason])
                     continue
                 }
                 try db.cachedStatement(sql: "UPDATE sync_log SET applied = 1, held = NULL WHERE origin = ? AND seq = ?")
