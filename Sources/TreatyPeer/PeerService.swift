@@ -233,9 +233,10 @@ public actor PeerService {
         try operations.addHandler(handler)
         try operations.addHandler(watcher)
         try operations.addHandler(ByteToMessageHandler(PeerFrameDecoder()))
+        // At most 8 frames wait to be handled: a frame can be an import's change set of a megabyte or more.
         let wrapped = try NIOAsyncChannel<PeerMessage, ByteBuffer>(
             wrappingChannelSynchronously: channel,
-            configuration: .init(backPressureStrategy: .init(lowWatermark: 4, highWatermark: 32)))
+            configuration: .init(backPressureStrategy: .init(lowWatermark: 2, highWatermark: 8)))
         return Connection(channel: wrapped, handshake: watcher.completed.futureResult)
     }
 
