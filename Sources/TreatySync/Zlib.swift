@@ -16,16 +16,10 @@ public enum Zlib {
     /// gigabytes (a bomb) stops at the limit, having allocated at most that.
     public static func inflate(_ data: Data, limit: Int) throws(SyncError) -> Data {
         var output = Data()
-        try inflate(data, limit: limit) { output.append($0) }
-        return output
-    }
-
-    /// Inflates `data` a piece at a time, handing each piece (at most 64 KiB) to `consume` as it comes, so
-    /// memory holds one piece, not the whole output; refuses to produce more than `limit` bytes in all.
-    public static func inflate(_ data: Data, limit: Int, _ consume: (Data) throws(SyncError) -> Void) throws(SyncError) {
         let inflater = try Inflater(limit: limit)
-        try inflater.push(data, consume)
+        try inflater.push(data) { output.append($0) }
         try inflater.finish()
+        return output
     }
 }
 

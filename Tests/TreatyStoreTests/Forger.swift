@@ -61,7 +61,8 @@ struct Forger {
                 let old = before ?? [values[0]] + Array(repeating: DatabaseValue.null, count: values.count - 1)
                 try db.execute(sql: insert, arguments: StatementArguments(old))
             }
-            return try Changeset.capture(db, allTables: true) {
+            let session = try CaptureSession(db, allTables: true)
+            do {
                 switch operation {
                 case .insert:
                     try db.execute(sql: insert, arguments: StatementArguments(values))
@@ -73,7 +74,8 @@ struct Forger {
                 case .delete:
                     try db.execute(sql: "DELETE FROM \(quoted) WHERE c0 = ?", arguments: [values[0]])
                 }
-            }.1
+            }
+            return try session.changeset()
         }
     }
 

@@ -23,7 +23,7 @@ struct RowChange {
     }
 }
 
-/// Reading and making SQLite session changesets.
+/// Reading SQLite session changesets (``CaptureSession`` makes them).
 enum Changeset {
     /// The row changes in a changeset, in its order.
     static func rows(_ changeset: Data) throws -> [RowChange] {
@@ -88,15 +88,6 @@ enum Changeset {
             return Data(bytes: blob, count: count).databaseValue
         default: return .null
         }
-    }
-
-    /// Runs `body` with a session recording every change it makes to the synced tables (with `allTables`, to
-    /// every table: tests forge change sets so), and returns the changeset (empty when nothing changed). The
-    /// session lives and dies inside the caller's transaction.
-    static func capture<T>(_ db: Database, allTables: Bool = false, _ body: () throws -> T) throws -> (T, Data) {
-        let session = try CaptureSession(db, allTables: allTables)
-        let result = try body()
-        return (result, try session.changeset())
     }
 }
 
