@@ -79,6 +79,25 @@ struct HostileChangeSetTests {
         #expect(try await fixture.store.list(.person).count == 1)
     }
 
+    @Test(
+        "changeset bytes that SQLite's iterator loops on forever are refused, and what capture makes is accepted",
+        arguments: ["5419ba9b7df50b", "54d828517cc8b001f0ca84010b3a0968af11272336de5a91a7ad69b49e7eee705616c1d3de72d4ce3c58"])
+    func changesetIteratorHang(hex: String) async throws {
+        let fixture = try StoreFixture()
+        let forger = Forger()
+        try await forger.admit(at: fixture.store)
+        let bytes = Data(hex.chunks(of: 2).map { UInt8($0, radix: 16)! })
+        #expect(!Changeset.isWellFormed(bytes))
+        let summary = try await fixture.store.receive(
+            [try forger.envelope(seq: 1, clock: HybridClock.stamp(milliseconds: StoreFixture.fixedClock()), changeset: bytes)])
+        #expect(summary.held.first?.reason == "refused: its changeset does not parse")
+        // Every shape capture makes passes the walk: inserts, updates, deletes, every value type.
+        let values: [DatabaseValue] = ["id".databaseValue, .null, 7.databaseValue, 2.5.databaseValue, "ə".databaseValue, Data([1, 2]).databaseValue]
+        for operation in [Forger.Operation.insert, .update, .delete] {
+            #expect(Changeset.isWellFormed(try Forger.changeset(table: "t", operation: operation, values: values)))
+        }
+    }
+
     @Test("a change set with more columns than this office's table is held with the reason", arguments: [false, true])
     func moreColumns(update: Bool) async throws {
         let fixture = try StoreFixture()
@@ -148,5 +167,14 @@ extension TreatyStore {
     /// `PRAGMA integrity_check`'s first line.
     func integrityCheck() async throws -> String {
         try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "" }
+    }
+}
+
+extension String {
+    /// The string cut into pieces of `size` characters.
+    func chunks(of size: Int) -> [String] {
+        stride(from: 0, to: count, by: size).map {
+            String(self[index(startIndex, offsetBy: $0)..<index(startIndex, offsetBy: min($0 + size, count))])
+        }
     }
 }

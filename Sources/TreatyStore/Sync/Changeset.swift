@@ -28,6 +28,11 @@ enum Changeset {
     /// The row changes in a changeset, in its order.
     static func rows(_ changeset: Data) throws -> [RowChange] {
         guard !changeset.isEmpty else { return [] }
+        // SQLite's changeset iterator loops forever on some truncated inputs (3.40.1: seven bytes were enough): a
+        // change set's bytes are walked here first, and only a well-formed one is handed to it.
+        guard isWellFormed(changeset) else {
+            throw StoreError.database("a changeset does not parse (it is not of SQLite's changeset format)")
+        }
         var changes: [RowChange] = []
         var bytes = changeset
         let status: Int32 = bytes.withUnsafeMutableBytes { buffer in
@@ -72,6 +77,62 @@ enum Changeset {
             throw StoreError.database("a changeset does not parse (SQLite error \(status))")
         }
         return changes
+    }
+
+    /// True when `data` is a sequence of tables in SQLite's changeset format (sqlite3session.h): a header ('T',
+    /// the column count as a varint, a primary-key flag per column, the table name ending in a zero byte), then its
+    /// rows (an operation, an indirect flag, and one record for an insert or a delete, two for an update), each
+    /// record a value per column (a type byte and its bytes), every length inside the buffer.
+    static func isWellFormed(_ data: Data) -> Bool {
+        let bytes = [UInt8](data)
+        var at = 0
+        func varint() -> Int? {
+            var value = 0
+            for index in 0..<9 {
+                guard at < bytes.count else { return nil }
+                let byte = bytes[at]
+                at += 1
+                if index == 8 { return (value << 8) | Int(byte) }
+                value = (value << 7) | Int(byte & 0x7F)
+                if byte & 0x80 == 0 { return value }
+                guard value < 1 << 48 else { return nil }
+            }
+            return nil
+        }
+        func record(columns: Int) -> Bool {
+            for _ in 0..<columns {
+                guard at < bytes.count else { return false }
+                let type = bytes[at]
+                at += 1
+                switch type {
+                case 0, 5: continue  // undefined, NULL
+                case 1, 2: at += 8  // integer, float
+                case 3, 4:  // text, blob
+                    guard let length = varint(), length >= 0, length <= bytes.count - at else { return false }
+                    at += length
+                default: return false
+                }
+                guard at <= bytes.count else { return false }
+            }
+            return true
+        }
+        while at < bytes.count {
+            guard bytes[at] == UInt8(ascii: "T") else { return false }
+            at += 1
+            guard let columns = varint(), (1...32767).contains(columns), columns <= bytes.count - at else { return false }
+            guard bytes[at..<(at + columns)].allSatisfy({ $0 <= 1 }) else { return false }
+            at += columns
+            guard let end = bytes[at...].firstIndex(of: 0), end > at else { return false }
+            at = end + 1
+            while at < bytes.count, bytes[at] != UInt8(ascii: "T") {
+                let operation = bytes[at]
+                guard at + 1 < bytes.count, [9, 18, 23].contains(operation), bytes[at + 1] <= 1 else { return false }
+                at += 2
+                guard record(columns: columns) else { return false }
+                if operation == 23, !record(columns: columns) { return false }
+            }
+        }
+        return true
     }
 
     private static func databaseValue(_ value: OpaquePointer) -> DatabaseValue {
