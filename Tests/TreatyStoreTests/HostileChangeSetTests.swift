@@ -96,6 +96,11 @@ struct HostileChangeSetTests {
         for operation in [Forger.Operation.insert, .update, .delete] {
             #expect(Changeset.isWellFormed(try Forger.changeset(table: "t", operation: operation, values: values)))
         }
+        // A composite primary key numbers its columns (settling a conflict deletes such rows).
+        let settled = Data(
+            "54070102030405000063000900030161030162030163030164010000000000000001010000000000000002030176".chunks(of: 2)
+                .map { UInt8($0, radix: 16)! })
+        #expect(Changeset.isWellFormed(settled))
     }
 
     @Test("a change set with more columns than this office's table is held with the reason", arguments: [false, true])

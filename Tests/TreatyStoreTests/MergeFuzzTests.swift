@@ -109,8 +109,11 @@ struct MergeFuzzTests {
     func hostileMerge() async throws {
         var rng = SplitMix64(seed: fuzzSeed)
         var counts = (decoded: 0, refusedOnArrival: 0, applied: 0)
+        let verbose = ProcessInfo.processInfo.environment["TREATY_SYNC_VERBOSE"] != nil
         for first in stride(from: 0, to: fuzzRuns, by: Self.runsPerStore) {
             try await Self.runs(first..<min(first + Self.runsPerStore, fuzzRuns), rng: &rng, counts: &counts)
+            let done = min(first + Self.runsPerStore, fuzzRuns)
+            if verbose, done % 10_000 == 0 { print("merge fuzz: \(done) runs done, \(counts.applied) applied so far") }
         }
         if ProcessInfo.processInfo.environment["TREATY_SYNC_VERBOSE"] != nil {
             print("merge fuzz: \(fuzzRuns) runs, \(counts.decoded) change sets received, \(counts.refusedOnArrival) refused on arrival, \(counts.applied) applied")

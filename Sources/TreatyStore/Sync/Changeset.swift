@@ -120,8 +120,7 @@ enum Changeset {
             guard bytes[at] == UInt8(ascii: "T") else { return false }
             at += 1
             guard let columns = varint(), (1...32767).contains(columns), columns <= bytes.count - at else { return false }
-            guard bytes[at..<(at + columns)].allSatisfy({ $0 <= 1 }) else { return false }
-            at += columns
+            at += columns  // a byte per column: 0, or its place in the primary key
             guard let end = bytes[at...].firstIndex(of: 0), end > at else { return false }
             at = end + 1
             while at < bytes.count, bytes[at] != UInt8(ascii: "T") {
