@@ -8,8 +8,11 @@ import TreatySync
 public enum PeerMessage: Sendable, Equatable {
     /// First frame each side sends: the protocol it speaks, who it is, its schema, and what it holds.
     case hello(Hello)
-    /// One change set exactly as its origin signed it.
+    /// One change set exactly as its origin signed it (at most ``ChangeSetEnvelope/inlineLimit`` bytes).
     case changeSet(Data)
+    /// The next piece (at most ``pieceSize`` bytes) of a change set of `total` bytes, larger than
+    /// ``ChangeSetEnvelope/inlineLimit``: its pieces follow each other with nothing between them.
+    case changeSetPiece(total: Int, bytes: Data)
     /// "Here is what I hold: send what I lack." `round` ties the answer to a `sync now`.
     case vector(VersionVector, round: String?)
     /// "I have sent everything I hold that you lacked, as of this vector."
@@ -38,9 +41,11 @@ public enum PeerMessage: Sendable, Equatable {
     public static let protocolVersion = 1
     /// No frame may be longer than this.
     public static let maximumFrame = 64 << 20
+    /// A large change set travels in pieces of this many bytes (before compression).
+    public static let pieceSize = 4 << 20
 
     enum Kind: UInt8 {
-        case hello = 1, changeSet, vector, caughtUp, ack, error
+        case hello = 1, changeSet, vector, caughtUp, ack, error, changeSetPiece
     }
 
     struct Control: Codable {
@@ -58,6 +63,11 @@ public enum PeerMessage: Sendable, Equatable {
             switch self {
             case .hello(let hello): return (.hello, json(hello))
             case .changeSet(let envelope): return (.changeSet, Zlib.deflate(envelope, level: 6))
+            case .changeSetPiece(let total, let bytes):
+                var payload = ByteWriter()
+                payload.u64(UInt64(total))
+                payload.raw(Zlib.deflate(bytes, level: 6))
+                return (.changeSetPiece, payload.data)
             case .vector(let vector, let round): return (.vector, json(Control(vector: vector.entries, round: round)))
             case .caughtUp(let vector, let round): return (.caughtUp, json(Control(vector: vector.entries, round: round)))
             case .ack(let vector, let round): return (.ack, json(Control(vector: vector.entries, round: round)))
@@ -87,7 +97,15 @@ public enum PeerMessage: Sendable, Equatable {
             } catch {
                 throw .malformed("the peer's hello is not valid: \(error)")
             }
-        case .changeSet: return .changeSet(try Zlib.inflate(data, limit: ChangeSetEnvelope.maximumSize))
+        case .changeSet: return .changeSet(try Zlib.inflate(data, limit: ChangeSetEnvelope.inlineLimit))
+        case .changeSetPiece:
+            var reader = ByteReader(data)
+            let total = try reader.u64()
+            guard total > ChangeSetEnvelope.inlineLimit, total <= ChangeSetEnvelope.maximumSize else {
+                throw .malformed("a change set of \(total) bytes sent in pieces (pieces carry \(ChangeSetEnvelope.inlineLimit) to \(ChangeSetEnvelope.maximumSize))")
+            }
+            return .changeSetPiece(
+                total: Int(total), bytes: try Zlib.inflate(try reader.bytes(reader.remaining), limit: pieceSize))
         case .vector:
             let c = try control()
             return .vector(VersionVector(c.vector ?? [:]), round: c.round)

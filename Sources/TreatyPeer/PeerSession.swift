@@ -45,6 +45,8 @@ actor PeerSession {
     /// Received change sets (checked, not yet applied), and their size.
     private var pending: [Data] = []
     private var pendingBytes = 0
+    /// A large change set arriving in pieces: the file they go to, and its size when whole.
+    private var arriving: (spool: Spool, total: Int)?
     /// `sync now` rounds asked for and not yet answered by a send pass.
     private var roundsToSend: Set<String> = []
     private var rounds: [String: RoundProgress] = [:]
@@ -248,11 +250,18 @@ actor PeerSession {
             try await store.notePeer(office: office, seen: true, error: .some(nil), vector: known)
             wake.yield()
         case .changeSet(let bytes):
-            traffic.update { $0.received += 1 }
-            pending.append(bytes)
-            pendingBytes += bytes.count
-            if pending.count >= Self.batchLimit || pendingBytes >= Self.batchBytes {
-                try await applyPending(round: nil, acknowledge: true)
+            guard arriving == nil else { throw PeerError.refused("\(name) sent a change set inside another one's pieces") }
+            try await add(bytes)
+        case .changeSetPiece(let total, let bytes):
+            let spool = try arriving?.spool ?? Spool(directory: store.spoolDirectory)
+            guard arriving.map({ $0.total == total }) ?? true, spool.count + bytes.count <= total else {
+                throw PeerError.refused("\(name) sent pieces of a change set that do not add up to its \(total) bytes")
+            }
+            try spool.append(bytes)
+            arriving = (spool, total)
+            if spool.count == total {
+                arriving = nil
+                try await add(try spool.mapped())
             }
         case .vector(let vector, let round):
             // "This is what I hold": send what it lacks beyond what this connection has sent already (TCP
@@ -272,6 +281,16 @@ actor PeerSession {
             if why == Self.duplicateWord { throw PeerError.duplicate }
             try? await store.notePeer(office: office, error: .some("the peer said: \(why)"))
             throw PeerError.refused("the peer said: \(why)")
+        }
+    }
+
+    /// Keeps a change set that arrived whole, and applies the batch once it is full.
+    private func add(_ bytes: Data) async throws {
+        traffic.update { $0.received += 1 }
+        pending.append(bytes)
+        pendingBytes += bytes.count
+        if pending.count >= Self.batchLimit || pendingBytes >= Self.batchBytes {
+            try await applyPending(round: nil, acknowledge: true)
         }
     }
 
@@ -327,7 +346,18 @@ actor PeerSession {
         repeat {
             let page = try await store.changeSets(missingFrom: floor, after: cursor, limit: Self.pageSize)
             for envelope in page.envelopes {
-                try await send(.changeSet(envelope.encoded))
+                let bytes = envelope.encoded
+                if bytes.count <= ChangeSetEnvelope.inlineLimit {
+                    try await send(.changeSet(bytes))
+                } else {
+                    // A change set from before they were bounded: in pieces, read from its mapping as they go.
+                    var start = bytes.startIndex
+                    while start < bytes.endIndex {
+                        let end = min(start + PeerMessage.pieceSize, bytes.endIndex)
+                        try await send(.changeSetPiece(total: bytes.count, bytes: bytes[start..<end]))
+                        start = end
+                    }
+                }
                 traffic.update { $0.sent += 1 }
                 let reached = max(self.known?[envelope.origin] ?? 0, sentUpTo[envelope.origin] ?? 0)
                 if envelope.seq == reached + 1 { sentUpTo[envelope.origin] = envelope.seq }

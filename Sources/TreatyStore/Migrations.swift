@@ -7,7 +7,7 @@ import TreatyModel
 /// ``Schema`` as it stood at version 1; a later change to ``Schema`` comes with a migration of its own
 /// (a test checks that the migrated tables and ``Schema`` agree).
 enum Migrations {
-    static let names = ["v1-records", "v2-search", "v3-change-log", "v4-sync"]
+    static let names = ["v1-records", "v2-search", "v3-change-log", "v4-sync", "v5-sync-held"]
 
     static func migrator(upTo last: String? = nil) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -64,6 +64,11 @@ enum Migrations {
         }
         migrator.registerMigration("v4-sync") { db in
             try db.execute(sql: SyncTables.migration)
+        }
+        guard last != "v4-sync" else { return migrator }
+        migrator.registerMigration("v5-sync-held") { db in
+            // Reads the held rows' small columns only: no envelope is loaded.
+            try db.execute(sql: SyncTables.heldMigration)
         }
         return migrator
     }

@@ -12,6 +12,8 @@ import TreatySync
 public final class TreatyStore: Sendable {
     /// Where the database lives.
     public let path: String
+    /// Where a change set too large for memory is spooled while it travels: beside the database.
+    public var spoolDirectory: String { URL(fileURLWithPath: path).deletingLastPathComponent().path }
     /// This office.
     public let office: OfficeIdentity
     let pool: DatabasePool

@@ -131,9 +131,10 @@ public enum BundleFile {
 
     /// Checks a bundle from `source` (a file is read a piece at a time: memory holds a piece and one change set,
     /// whatever the bundle's size).
-    public static func check(_ source: BundleSource, inflateLimit: Int = defaultInflateLimit) throws(SyncError)
-        -> CheckedBundle
-    {
+    public static func check(
+        _ source: BundleSource, inflateLimit: Int = defaultInflateLimit,
+        spoolDirectory: String = FileManager.default.temporaryDirectory.path
+    ) throws(SyncError) -> CheckedBundle {
         let (header, offset) = try header(of: source)
         let present = try source.count() - offset
         guard present == header.compressedBytes else {
@@ -148,7 +149,7 @@ public enum BundleFile {
         guard header.uncompressedBytes >= 0, header.uncompressedBytes <= inflateLimit else {
             throw .tooLarge("the header claims \(header.uncompressedBytes) bytes inflated; the limit is \(inflateLimit)")
         }
-        let bundle = CheckedBundle(header: header, source: source, bodyOffset: offset)
+        let bundle = CheckedBundle(header: header, source: source, bodyOffset: offset, spoolDirectory: spoolDirectory)
         var ranges = RangeCounter()
         var highestSchema: UInt32 = 0
         let inflated = try bundle.frames { frame throws(SyncError) in
@@ -177,6 +178,8 @@ public enum BundleFile {
         public let header: Header
         let source: BundleSource
         let bodyOffset: Int
+        /// Where a change set over ``ChangeSetEnvelope/inlineLimit`` is spooled while it is read.
+        let spoolDirectory: String
 
         /// Hands out the change sets in the bundle's order, one at a time (inflating the bundle again).
         public func forEach(_ body: (ChangeSetEnvelope) throws(SyncError) -> Void) throws(SyncError) {
@@ -194,30 +197,53 @@ public enum BundleFile {
         }
 
         /// Inflates the body and hands each length-prefixed frame to `consume` as soon as it is whole; returns how
-        /// many bytes were inflated.
+        /// many bytes were inflated. A frame over ``ChangeSetEnvelope/inlineLimit`` is spooled to a file as it
+        /// inflates and handed out mapped.
         func frames(_ consume: (Data) throws(SyncError) -> Void) throws(SyncError) -> Int {
             var pending = Data()
+            var large: (spool: Spool, left: Int)?
             let inflater = try Inflater(limit: header.uncompressedBytes)
             try source.pieces(from: bodyOffset) { piece throws(SyncError) in
                 try inflater.push(piece) { inflated throws(SyncError) in
-                    pending.append(inflated)
-                    var reader = ByteReader(pending)
-                    while reader.remaining >= 4 {
-                        var peek = reader
-                        let length = Int(try peek.u32())
-                        guard length <= ChangeSetEnvelope.maximumSize else {
-                            throw .malformed("a field of \(length) bytes is over the limit of \(ChangeSetEnvelope.maximumSize)")
+                    var rest = inflated
+                    while !rest.isEmpty {
+                        if let (spool, left) = large.map({ ($0.spool, $0.left) }) {
+                            let take = min(left, rest.count)
+                            try spool.append(rest.prefix(take))
+                            rest = rest.dropFirst(take)
+                            large = left > take ? (spool, left - take) : nil
+                            if large == nil { try consume(try spool.mapped()) }
+                            continue
                         }
-                        guard peek.remaining >= length else { break }
-                        try consume(try peek.bytes(length))
-                        reader = peek
+                        pending.append(rest)
+                        rest = Data()
+                        var reader = ByteReader(pending)
+                        while reader.remaining >= 4 {
+                            var peek = reader
+                            let length = Int(try peek.u32())
+                            guard length <= ChangeSetEnvelope.maximumSize else {
+                                throw .malformed("a field of \(length) bytes is over the limit of \(ChangeSetEnvelope.maximumSize)")
+                            }
+                            if length > ChangeSetEnvelope.inlineLimit {
+                                // What follows the length goes to a file; the loop above feeds it.
+                                large = (try Spool(directory: spoolDirectory), length)
+                                rest = try peek.bytes(peek.remaining)
+                                reader = peek
+                                break
+                            }
+                            guard peek.remaining >= length else { break }
+                            try consume(try peek.bytes(length))
+                            reader = peek
+                        }
+                        // Keep only the unfinished frame; while none was finished, keep appending (no copy per piece).
+                        if reader.remaining < pending.count { pending = Data(pending.suffix(reader.remaining)) }
                     }
-                    // Keep only the unfinished frame; while none was finished, keep appending (no copy per piece).
-                    if reader.remaining < pending.count { pending = Data(pending.suffix(reader.remaining)) }
                 }
             }
             try inflater.finish()
-            guard pending.isEmpty else { throw .malformed("truncated: a frame is cut off at the end of the bundle") }
+            guard pending.isEmpty, large == nil else {
+                throw .malformed("truncated: a frame is cut off at the end of the bundle")
+            }
             return inflater.produced
         }
     }
@@ -337,14 +363,20 @@ public final class BundleWriter {
         try? FileManager.default.removeItem(atPath: bodyPath)
     }
 
-    /// Adds one change set, exactly as its origin signed it.
+    /// Adds one change set, exactly as its origin signed it (a piece at a time: it can be a mapping of a file).
     public func add(_ envelope: ChangeSetEnvelope) throws(SyncError) {
-        var frame = ByteWriter()
-        frame.field(envelope.encoded)
-        uncompressed += frame.data.count
+        var length = ByteWriter()
+        length.u32(UInt32(envelope.encoded.count))
+        uncompressed += 4 + envelope.encoded.count
         ranges.add(envelope)
         highestSchema = max(highestSchema, Int(envelope.schemaVersion))
-        deflater.push(frame.data) { self.append($0) }
+        deflater.push(length.data) { self.append($0) }
+        var start = envelope.encoded.startIndex
+        while start < envelope.encoded.endIndex {
+            let end = min(start + BundleSource.pieceSize, envelope.encoded.endIndex)
+            deflater.push(envelope.encoded[start..<end]) { self.append($0) }
+            start = end
+        }
         if let failure { throw .malformed("cannot write \(bodyPath): \(failure)") }
     }
 

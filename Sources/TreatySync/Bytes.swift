@@ -1,53 +1,55 @@
 import Foundation
 
 /// Appends big-endian integers and length-prefixed fields to a byte buffer.
-struct ByteWriter {
-    private(set) var data = Data()
+package struct ByteWriter {
+    package init() {}
 
-    mutating func u32(_ value: UInt32) {
+    package private(set) var data = Data()
+
+    package mutating func u32(_ value: UInt32) {
         withUnsafeBytes(of: value.bigEndian) { data.append(contentsOf: $0) }
     }
 
-    mutating func u64(_ value: UInt64) {
+    package mutating func u64(_ value: UInt64) {
         withUnsafeBytes(of: value.bigEndian) { data.append(contentsOf: $0) }
     }
 
-    mutating func raw(_ bytes: Data) { data.append(bytes) }
+    package mutating func raw(_ bytes: Data) { data.append(bytes) }
 
     /// A 32-bit length, then the bytes.
-    mutating func field(_ bytes: Data) {
+    package mutating func field(_ bytes: Data) {
         u32(UInt32(bytes.count))
         data.append(bytes)
     }
 }
 
 /// Reads what ``ByteWriter`` wrote, refusing to read past the end.
-struct ByteReader {
-    let data: Data
-    private(set) var offset: Int
+package struct ByteReader {
+    package let data: Data
+    package private(set) var offset: Int
 
-    init(_ data: Data) {
+    package init(_ data: Data) {
         self.data = data
         self.offset = data.startIndex
     }
 
-    var remaining: Int { data.endIndex - offset }
+    package var remaining: Int { data.endIndex - offset }
 
-    mutating func bytes(_ count: Int) throws(SyncError) -> Data {
+    package mutating func bytes(_ count: Int) throws(SyncError) -> Data {
         guard count >= 0, count <= remaining else { throw .malformed("truncated: needs \(count) bytes, \(remaining) left") }
         defer { offset += count }
         return data[offset..<(offset + count)]
     }
 
-    mutating func u32() throws(SyncError) -> UInt32 {
+    package mutating func u32() throws(SyncError) -> UInt32 {
         try bytes(4).reduce(0) { $0 << 8 | UInt32($1) }
     }
 
-    mutating func u64() throws(SyncError) -> UInt64 {
+    package mutating func u64() throws(SyncError) -> UInt64 {
         try bytes(8).reduce(0) { $0 << 8 | UInt64($1) }
     }
 
-    mutating func field(limit: Int) throws(SyncError) -> Data {
+    package mutating func field(limit: Int) throws(SyncError) -> Data {
         let count = Int(try u32())
         guard count <= limit else { throw .malformed("a field of \(count) bytes is over the limit of \(limit)") }
         return try bytes(count)

@@ -6,7 +6,9 @@ import Foundation
 /// was made on (what it depends on), the SQLite session changeset, and the origin's Ed25519 signature
 /// over all of it.
 ///
-/// The encoded bytes are kept as they were signed: a relay passes them on unchanged.
+/// The encoded bytes are kept as they were signed: a relay passes them on unchanged. A change set larger than
+/// ``inlineLimit`` (only databases made before change sets were bounded hold one) is never copied into memory: its
+/// bytes are a mapping of a file (``Spool``), and every path that carries it reads them in pieces.
 public struct ChangeSetEnvelope: Sendable, Hashable {
     /// Office id: hex SHA-256 of ``publicKey``.
     public let origin: String
@@ -26,8 +28,12 @@ public struct ChangeSetEnvelope: Sendable, Hashable {
 
     static let magic = Data("TCS1".utf8)
     static let signatureLength = 64
-    /// No change set may be larger than this (bytes, encoded).
-    public static let maximumSize = 256 << 20
+    /// No change set may be larger than this (bytes, encoded): 2 GiB. New ones are bounded far below it (an import
+    /// is cut into change sets of at most a few MB); older databases can hold one change set per import, of any size.
+    public static let maximumSize = 2 << 30
+    /// Change sets larger than this travel in pieces and are spooled to a file and mapped, never held in anonymous
+    /// memory whole.
+    public static let inlineLimit = 16 << 20
 
     /// Builds a change set and signs it with `signingKey`, whose public key is `publicKey`. Call it on a thread with
     /// a large stack (``LargeStack``).
@@ -81,6 +87,9 @@ public struct ChangeSetEnvelope: Sendable, Hashable {
 
     private init(_ encoded: Data, verify: Bool) throws(SyncError) {
         guard encoded.count <= Self.maximumSize else { throw .tooLarge("a change set of \(encoded.count) bytes") }
+        // A slice is copied so that it does not keep a larger buffer alive; whole bytes (a mapping) are kept as they
+        // are, and the changeset is a slice of them.
+        let encoded = encoded.startIndex == 0 ? encoded : Data(encoded)
         var reader = ByteReader(encoded)
         guard try reader.bytes(4) == Self.magic else { throw .malformed("not a change set (bad magic)") }
         let publicKey = Data(try reader.bytes(32))
@@ -97,7 +106,7 @@ public struct ChangeSetEnvelope: Sendable, Hashable {
             let origin = Data(try reader.bytes(32)).hex
             deps[origin] = try reader.u64()
         }
-        let changeset = Data(try reader.field(limit: Self.maximumSize))
+        let changeset = try reader.field(limit: Self.maximumSize)
         guard reader.remaining == Self.signatureLength else {
             throw .malformed("\(reader.remaining) bytes after the changeset where a 64-byte signature belongs")
         }
@@ -124,6 +133,6 @@ public struct ChangeSetEnvelope: Sendable, Hashable {
         self.user = user
         self.dependencies = deps
         self.changeset = changeset
-        self.encoded = Data(encoded)
+        self.encoded = encoded
     }
 }

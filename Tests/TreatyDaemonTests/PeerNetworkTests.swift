@@ -9,12 +9,14 @@ import TreatyStore
 @Suite("Offices sync over the network", .serialized)
 struct PeerNetworkTests {
     /// A daemon listening for peers on a free loopback port, optionally over a state prepared beforehand.
-    static func office(prepare: ((TreatyStore) async throws -> Void)? = nil) async throws -> DaemonProcess {
+    static func office(
+        options: StoreOptions = StoreOptions(durable: false), prepare: ((TreatyStore) async throws -> Void)? = nil
+    ) async throws -> DaemonProcess {
         let directory = "/tmp/treaty-peer-" + String(UUID().uuidString.prefix(8))
         if let prepare {
             try FileManager.default.createDirectory(atPath: directory + "/state", withIntermediateDirectories: true)
             let store = try TreatyStore.open(
-                path: directory + "/state/" + TreatyStore.databaseFileName, options: StoreOptions(durable: false))
+                path: directory + "/state/" + TreatyStore.databaseFileName, options: options)
             try await prepare(store)
             try store.close()
         }

@@ -45,6 +45,7 @@ struct PeerProtocolTests {
             .hello(.init(protocol: 1, office: String(repeating: "b", count: 64), schema: 1, vector: vector.entries)),
             .changeSet(Data((0..<2000).map { UInt8($0 % 251) })), .vector(vector, round: "r1"),
             .caughtUp(vector, round: nil), .ack(vector, round: "r2"), .error("no"),
+            .changeSetPiece(total: ChangeSetEnvelope.inlineLimit + 1, bytes: Data((0..<3000).map { UInt8($0 % 7) })),
         ]
         var stream = ByteBuffer()
         for message in messages { message.encode(into: &stream) }

@@ -35,4 +35,35 @@ struct MigrationTests {
         let applied = try store.readSync { db in try Migrations.migrator().appliedMigrations(db) }
         #expect(applied == Migrations.names)
     }
+
+    @Test("A version-4 database's held change sets stay held, with their reasons, after the upgrade")
+    func fromV4() async throws {
+        let directory = NSTemporaryDirectory() + "treaty-migration-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/treaty.sqlite"
+        let office = String(repeating: "ab", count: 32)
+        let old = try DatabaseQueue(path: path)
+        try Migrations.migrator(upTo: "v4-sync").migrate(old)
+        try await old.write { db in
+            try db.execute(sql: "INSERT INTO sync_origin (n, office) VALUES (1, ?)", arguments: [office])
+            // Applied 1 and 2; 4 and 6 held, as a v4 treatyd marked them (3 and 5 are not here).
+            for (seq, held) in [(1, nil), (2, nil), (4, "waiting for change set 3"), (6, "waiting for change set 5")] as [(Int, String?)] {
+                try db.execute(
+                    sql: "INSERT INTO sync_log (origin, seq, clock, user, applied, held, envelope) VALUES (1, ?, ?, 'u', ?, ?, x'00')",
+                    arguments: [seq, seq, held == nil, held])
+            }
+        }
+        try old.close()
+        _ = try OfficeIdentity.create(at: TreatyStore.keyPath(forDatabase: path))
+
+        let store = try TreatyStore.open(path: path)
+        defer { try? store.close() }
+        #expect(try await store.versionVector()[office] == 2)
+        #expect(
+            try await store.syncStatus().held == [
+                HeldChangeSet(origin: office, seq: 4, reason: "waiting for change set 3"),
+                HeldChangeSet(origin: office, seq: 6, reason: "waiting for change set 5"),
+            ])
+    }
 }

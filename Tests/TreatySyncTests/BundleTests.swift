@@ -191,6 +191,27 @@ struct BundleTests {
         #expect(throws: SyncError.self) { try BundleFile.check(.file(path)) }
     }
 
+    @Test("a change set over the in-memory limit is spooled to a file as it inflates, and reads back byte for byte")
+    func spooledChangeSet() throws {
+        let a = Signer()
+        var rng = SystemRandomNumberGenerator()
+        let large = Data((0..<(ChangeSetEnvelope.inlineLimit + 3_000_001)).map { _ in UInt8(truncatingIfNeeded: rng.next()) })
+        let envelopes = [try a.envelope(seq: 1), try a.envelope(seq: 2, changeset: large), try a.envelope(seq: 3)]
+        let directory = NSTemporaryDirectory() + "treaty-spool-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let writer = try BundleWriter(path: directory + "/all.bundle")
+        for envelope in envelopes { try writer.add(envelope) }
+        try writer.finish(schema: 1)
+        var handed: [ChangeSetEnvelope] = []
+        try BundleFile.check(.file(directory + "/all.bundle"), spoolDirectory: directory).forEach {
+            (envelope: ChangeSetEnvelope) throws(SyncError) in handed.append(envelope)
+        }
+        #expect(handed == envelopes)
+        // The spool files are gone once their change sets are handed out.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["all.bundle"])
+    }
+
     @Test("a newer bundle format is refused by name")
     func newerFormat() throws {
         let (data, _) = try sample()

@@ -3,28 +3,35 @@ import TreatyModel
 
 /// Checks the rows of a signed change set before any of them is merged: a change set is signed by an admitted
 /// office, but what it says is still input. The checks are those a local write of this schema passes too (a
-/// stricter one would hold an honest office's change sets, and every later one of that office, forever). Each table must be one this office syncs, with the columns this
-/// build has, each value of its column's type, each reference to a record that is here (a tombstone counts:
+/// stricter one would hold an honest office's change sets, and every later one of that office, forever). Each
+/// table must be one this office syncs, with the columns this build has, each value of its column's type, each reference to a record that is here (a tombstone counts:
 /// a reference to a record another office deleted concurrently survives the merge), and each update of a row
 /// that is here. A change set that fails is held with the reason, never applied in part, and the daemon
 /// never meets a value it cannot read back.
+///
+/// A change set is read twice, one row at a time (it may be hundreds of MB): each row is checked just before it is
+/// merged (``refusal(_:_:)``), and the references of all of them once all are merged (``referenceRefusal(_:_:)``),
+/// so that a row may refer to a record made later in the same change set. The caller merges in a savepoint and
+/// rolls it back on the first refusal.
 enum ChangeSetCheck {
-    /// Why `rows` cannot be merged here, or nil when they can.
-    static func refusal(_ rows: [RowChange], _ db: Database) throws -> String? {
-        // Records the change set itself makes, by id: its other rows may refer to them.
-        var made: [String: RecordKind] = [:]
-        for row in rows where row.operation == .insert {
-            if let kind = RecordKind(rawValue: row.table), case .string(let id)? = row.new[0]?.storage { made[id] = kind }
+    /// Why `row` cannot be merged here, or nil when it can (its references aside).
+    static func refusal(_ row: RowChange, _ db: Database) throws -> String? {
+        if row.table == "sync_conflict" { return conflictRefusal(row) }
+        guard let kind = RecordKind(rawValue: row.table) else {
+            return "it changes the table \"\(row.table.prefix(64))\", which offices do not sync"
         }
-        for row in rows {
-            if row.table == "sync_conflict" {
-                if let reason = conflictRefusal(row) { return reason }
-                continue
+        return try refusal(row, kind: kind, db).map { "\(kind.rawValue): \($0)" }
+    }
+
+    /// Why a reference `row` makes does not hold once its whole change set is merged, or nil when all do.
+    static func referenceRefusal(_ row: RowChange, _ db: Database) throws -> String? {
+        guard let kind = RecordKind(rawValue: row.table), case .string(let id)? = row.key.first?.storage else { return nil }
+        let columns = RecordRows.columns(of: kind)
+        for (index, value) in row.new.sorted(by: { $0.key < $1.key }) where index > 0 {
+            guard let field = kind.field(columns[index]), case .string(let target) = value.storage else { continue }
+            if let reason = try referenceRefusal(target, column: columns[index], type: field.type, db) {
+                return "\(kind.rawValue): \(id): \(reason)"
             }
-            guard let kind = RecordKind(rawValue: row.table) else {
-                return "it changes the table \"\(row.table.prefix(64))\", which offices do not sync"
-            }
-            if let reason = try refusal(row, kind: kind, made: made, db) { return "\(kind.rawValue): \(reason)" }
         }
         return nil
     }
@@ -39,9 +46,7 @@ enum ChangeSetCheck {
         return nil
     }
 
-    private static func refusal(_ row: RowChange, kind: RecordKind, made: [String: RecordKind], _ db: Database) throws
-        -> String?
-    {
+    private static func refusal(_ row: RowChange, kind: RecordKind, _ db: Database) throws -> String? {
         let columns = RecordRows.columns(of: kind)
         guard row.columns == columns.count else {
             return "the change set has \(row.columns) columns where this office's table has \(columns.count) "
@@ -58,13 +63,13 @@ enum ChangeSetCheck {
         switch row.operation {
         case .delete:
             return "it removes the row \(id); offices mark records deleted, they never remove them"
-        case .update where here == nil && made[id] != kind:
+        case .update where here == nil:  // a changeset changes a row once: it cannot make it first
             return "it changes \(id), which this office never had"
         default:
             break
         }
         for (index, value) in row.new.sorted(by: { $0.key < $1.key }) where index > 0 {
-            if let reason = try refusal(value, column: columns[index], kind: kind, made, db) {
+            if let reason = refusal(value, column: columns[index], kind: kind) {
                 return "\(id): \(reason)"
             }
         }
@@ -72,9 +77,7 @@ enum ChangeSetCheck {
     }
 
     /// Whether `value` fits column `column` (a field or a provenance column) of `kind`.
-    private static func refusal(
-        _ value: DatabaseValue, column: String, kind: RecordKind, _ made: [String: RecordKind], _ db: Database
-    ) throws -> String? {
+    private static func refusal(_ value: DatabaseValue, column: String, kind: RecordKind) -> String? {
         if case .blob = value.storage { return "\(column) holds bytes; no column does" }
         guard let field = kind.field(column) else { return provenanceRefusal(value, column: column) }
         if value.isNull { return field.required ? "\(column) is required and the change set leaves it empty" : nil }
@@ -83,15 +86,21 @@ enum ChangeSetCheck {
         } catch {
             return error.description
         }
-        guard case .string(let target) = value.storage else { return nil }
-        switch field.type {
+        return nil
+    }
+
+    /// Whether the record `target` a field of type `type` names is here, of a kind it may name.
+    private static func referenceRefusal(_ target: String, column: String, type: Field.ValueType, _ db: Database) throws
+        -> String?
+    {
+        switch type {
         case .reference(let allowed):
-            guard let actual = try made[target] ?? RecordRows.kind(of: target, db) else {
+            guard let actual = try RecordRows.kind(of: target, db) else {
                 return "\(column) refers to \(target), which this office does not have"
             }
             return allowed.contains(actual) ? nil : "\(column) refers to \(target), a \(actual.rawValue)"
         case .provisionType:
-            if ProvisionVocabulary.builtInSlugs.contains(target) || made[target] == .provisionType { return nil }
+            if ProvisionVocabulary.builtInSlugs.contains(target) { return nil }
             let defined = try Bool.fetchOne(
                 db.cachedStatement(sql: "SELECT 1 FROM provision_type WHERE id = ?"), arguments: [target]) ?? false
             return defined ? nil : "\(column) names the provision type \(target), which this office does not have"

@@ -27,17 +27,25 @@ struct RowChange {
 enum Changeset {
     /// The row changes in a changeset, in its order.
     static func rows(_ changeset: Data) throws -> [RowChange] {
-        guard !changeset.isEmpty else { return [] }
+        var changes: [RowChange] = []
+        try forEachRow(changeset) { changes.append($0) }
+        return changes
+    }
+
+    /// Hands each row change of a changeset to `body`, in its order, one at a time: a changeset can be a mapping
+    /// of a file of hundreds of MB, and neither its bytes nor its rows are copied whole.
+    static func forEachRow(_ changeset: Data, _ body: (RowChange) throws -> Void) throws {
+        guard !changeset.isEmpty else { return }
         // SQLite's changeset iterator loops forever on some truncated inputs (3.40.1: seven bytes were enough): a
         // change set's bytes are walked here first, and only a well-formed one is handed to it.
         guard isWellFormed(changeset) else {
             throw StoreError.database("a changeset does not parse (it is not of SQLite's changeset format)")
         }
-        var changes: [RowChange] = []
-        var bytes = changeset
-        let status: Int32 = bytes.withUnsafeMutableBytes { buffer in
+        var failure: (any Error)?
+        let status: Int32 = changeset.withUnsafeBytes { buffer in
             var iterator: OpaquePointer?
-            var rc = sqlite3changeset_start(&iterator, Int32(buffer.count), buffer.baseAddress)
+            // The iterator only reads the buffer (sqlite3changeset_start takes a non-const pointer all the same).
+            var rc = sqlite3changeset_start(&iterator, Int32(buffer.count), UnsafeMutableRawPointer(mutating: buffer.baseAddress))
             guard rc == SQLITE_OK else { return rc }
             defer { sqlite3changeset_finalize(iterator) }
             while true {
@@ -67,16 +75,21 @@ enum Changeset {
                 }
                 let operation: RowChange.Operation =
                     op == SQLITE_INSERT ? .insert : op == SQLITE_UPDATE ? .update : .delete
-                changes.append(
-                    RowChange(
-                        table: String(cString: name), operation: operation, columns: Int(columns), new: new, old: old,
-                        primaryKey: (0..<Int(pkColumns)).map { pkFlags[$0] != 0 }))
+                do {
+                    try body(
+                        RowChange(
+                            table: String(cString: name), operation: operation, columns: Int(columns), new: new,
+                            old: old, primaryKey: (0..<Int(pkColumns)).map { pkFlags[$0] != 0 }))
+                } catch {
+                    failure = error
+                    return SQLITE_OK
+                }
             }
         }
+        if let failure { throw failure }
         guard status == SQLITE_OK else {
             throw StoreError.database("a changeset does not parse (SQLite error \(status))")
         }
-        return changes
     }
 
     /// True when `data` is a sequence of tables in SQLite's changeset format (sqlite3session.h): a header ('T',
@@ -84,7 +97,10 @@ enum Changeset {
     /// rows (an operation, an indirect flag, and one record for an insert or a delete, two for an update), each
     /// record a value per column (a type byte and its bytes), every length inside the buffer.
     static func isWellFormed(_ data: Data) -> Bool {
-        let bytes = [UInt8](data)
+        data.withUnsafeBytes { isWellFormed($0.bindMemory(to: UInt8.self)) }
+    }
+
+    private static func isWellFormed(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var at = 0
         func varint() -> Int? {
             var value = 0

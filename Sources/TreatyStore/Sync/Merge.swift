@@ -89,23 +89,23 @@ struct Merge {
             progress = false
             nextClockRelease = nil
             let keys = try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT origin, seq FROM sync_log WHERE applied = 0 ORDER BY clock, origin, seq"))
+                db.cachedStatement(
+                    sql: """
+                        SELECT l.origin, l.seq, l.rowid FROM sync_held h JOIN sync_log l ON l.origin = h.origin AND l.seq = h.seq
+                        ORDER BY l.clock, l.origin, l.seq
+                        """))
             for key in keys {
                 let (origin, seq): (Int64, Int64) = (key[0], key[1])
-                guard
-                    let bytes = try Data.fetchOne(
-                        db.cachedStatement(sql: "SELECT envelope FROM sync_log WHERE origin = ? AND seq = ?"),
-                        arguments: [origin, seq])
-                else { continue }
-                let envelope = try ChangeSetEnvelope(trusted: bytes)
+                let envelope = try SyncTables.envelope(db, rowid: key[2])
                 if let reason = try blocker(envelope, vector: vector) ?? apply(envelope, origin: origin) {
                     // Written only when it changed: an office holding many change sets would otherwise rewrite
                     // every one of them at each receive.
-                    try db.cachedStatement(sql: "UPDATE sync_log SET held = ? WHERE origin = ? AND seq = ? AND held IS NOT ?")
-                        .execute(arguments: [reason, origin, seq, reason])
+                    try db.cachedStatement(
+                        sql: "UPDATE sync_held SET reason = ? WHERE origin = ? AND seq = ? AND reason IS NOT ?"
+                    ).execute(arguments: [reason, origin, seq, reason])
                     continue
                 }
-                try db.cachedStatement(sql: "UPDATE sync_log SET applied = 1, held = NULL WHERE origin = ? AND seq = ?")
+                try db.cachedStatement(sql: "DELETE FROM sync_held WHERE origin = ? AND seq = ?")
                     .execute(arguments: [origin, seq])
                 vector[envelope.origin] = envelope.seq
                 applied += 1
@@ -119,8 +119,8 @@ struct Merge {
         try Row.fetchAll(
             db,
             sql: """
-                SELECT o.office, l.seq, l.held FROM sync_log l JOIN sync_origin o ON o.n = l.origin
-                WHERE l.applied = 0 ORDER BY o.office, l.seq
+                SELECT o.office, h.seq, h.reason FROM sync_held h JOIN sync_origin o ON o.n = h.origin
+                ORDER BY o.office, h.seq
                 """
         ).map { HeldChangeSet(origin: $0[0], seq: UInt64($0[1] as Int64), reason: $0[2] ?? "not yet tried") }
     }
@@ -173,22 +173,27 @@ struct Merge {
         return office
     }
 
-    /// Applies one change set whole, or says why it cannot be applied (then nothing of it is).
+    /// Applies one change set whole, or says why it cannot be applied (then nothing of it is). Its rows are read
+    /// one at a time, twice: each is checked and merged, then the references of all are checked.
     private mutating func apply(_ envelope: ChangeSetEnvelope, origin: Int64) throws -> String? {
-        let rows: [RowChange]
-        do {
-            rows = try Changeset.rows(envelope.changeset)
-        } catch {
-            return "refused: its changeset does not parse"
-        }
-        if let refusal = try ChangeSetCheck.refusal(rows, db) { return "refused: \(refusal)" }
-        // What the check cannot foresee (a constraint of the tables) rolls back this change set alone.
+        guard Changeset.isWellFormed(envelope.changeset) else { return "refused: its changeset does not parse" }
+        // A refusal, or what the check cannot foresee (a constraint of the tables), rolls back this change set alone.
         let (changedBefore, conflictsBefore) = (changed, conflicts)
         var refusal: String?
         try db.inSavepoint {
             do {
-                try apply(rows, envelope, origin: origin)
+                try SyncTables.setLastClock(db, max(try SyncTables.lastClock(db), envelope.clock))
+                let writer = ClockEntry(origin: origin, seq: Int64(envelope.seq), clock: Int64(bitPattern: envelope.clock))
+                try Changeset.forEachRow(envelope.changeset) { row in
+                    if let reason = try ChangeSetCheck.refusal(row, db) { throw Refused(reason: reason) }
+                    try apply(row, envelope, writer: writer)
+                }
+                try Changeset.forEachRow(envelope.changeset) { row in
+                    if let reason = try ChangeSetCheck.referenceRefusal(row, db) { throw Refused(reason: reason) }
+                }
                 return .commit
+            } catch let refused as Refused {
+                refusal = "refused: \(refused.reason)"
             } catch let error as DatabaseError where Self.inputFaults.contains(error.resultCode) {
                 refusal = "refused: \(error.message ?? "\(error.resultCode)")"
             } catch let error as StoreError {
@@ -200,59 +205,59 @@ struct Merge {
         return refusal
     }
 
+    private struct Refused: Error {
+        let reason: String
+    }
+
     /// SQLite's answers that come from what a change set says, not from the machine (a full disk, an I/O error
     /// stop the whole merge instead).
     static let inputFaults: [ResultCode] = [.SQLITE_CONSTRAINT, .SQLITE_MISMATCH, .SQLITE_TOOBIG, .SQLITE_RANGE]
 
-    /// Applies one checked change set, row by row and field by field.
-    private mutating func apply(_ rows: [RowChange], _ envelope: ChangeSetEnvelope, origin: Int64) throws {
-        try SyncTables.setLastClock(db, max(try SyncTables.lastClock(db), envelope.clock))
-        let writer = ClockEntry(origin: origin, seq: Int64(envelope.seq), clock: Int64(bitPattern: envelope.clock))
-        for row in rows {
-            if row.table == "sync_conflict" {
-                // Settling a conflict deletes its rows; nothing else about conflicts travels.
-                if row.operation == .delete {
-                    try db.cachedStatement(
-                        sql: "DELETE FROM sync_conflict WHERE tbl = ? AND pk = ? AND col = ? AND origin = ? AND seq = ?"
-                    ).execute(arguments: StatementArguments(row.key))
-                }
-                continue
+    /// Merges one checked row of a change set, field by field.
+    private mutating func apply(_ row: RowChange, _ envelope: ChangeSetEnvelope, writer: ClockEntry) throws {
+        if row.table == "sync_conflict" {
+            // Settling a conflict deletes its rows; nothing else about conflicts travels.
+            if row.operation == .delete {
+                try db.cachedStatement(
+                    sql: "DELETE FROM sync_conflict WHERE tbl = ? AND pk = ? AND col = ? AND origin = ? AND seq = ?"
+                ).execute(arguments: StatementArguments(row.key))
             }
-            guard let kind = RecordKind(rawValue: row.table), let id = row.key.first?.storage.value as? String,
-                row.operation != .delete
-            else { continue }
-            let columns = RecordRows.columns(of: kind)
-            let before = try RecordRows.fetch(db, kind: kind, id: id)
-            if before == nil {
-                guard row.operation == .insert else {
-                    throw StoreError.database(
-                        "change set \(envelope.seq) of office \(envelope.origin.prefix(12)) changes \(kind.rawValue) "
-                            + "\(id), which this office never had")
-                }
-                try db.cachedStatement(sql: RecordRows.insertSQL(for: kind))
-                    .execute(arguments: StatementArguments(columns.indices.map { row.new[$0] ?? .null }))
-                try ClockEntry.set(db, table: kind.rawValue, id: id, column: "", writer)
-                try db.cachedStatement(sql: "INSERT OR IGNORE INTO record_index (id, kind) VALUES (?, ?)")
-                    .execute(arguments: [id, kind.rawValue])
-            } else {
-                for (index, value) in row.new.sorted(by: { $0.key < $1.key }) where index > 0 {
-                    // A field a concurrent create left empty was not written: it loses to any value, silently.
-                    let absent = row.operation == .insert && value.isNull
-                    let stamp = absent ? ClockEntry(origin: writer.origin, seq: writer.seq, clock: 0) : writer
-                    try merge(kind: kind, id: id, column: columns[index], value: value, envelope: envelope, writer: stamp)
-                }
-            }
-            guard let after = try RecordRows.fetch(db, kind: kind, id: id), after != before else { continue }
-            try SearchIndex.reindex(db, after)
-            let operation: ChangeEvent.Operation =
-                before == nil ? .created : (after.provenance?.deleted == true && before?.provenance?.deleted != true)
-                ? .deleted : .updated
-            let (old, new) = ChangeLog.difference(before?.fields ?? [:], after.fields)
-            try ChangeLog.append(
-                db, operation: operation.rawValue, record: after, before: old, after: new,
-                at: after.provenance?.updatedAt ?? "", office: envelope.origin, user: envelope.user)
-            changed.add(ChangeEvent(operation: operation, record: after, summary: nil))
+            return
         }
+        guard let kind = RecordKind(rawValue: row.table), let id = row.key.first?.storage.value as? String,
+            row.operation != .delete
+        else { return }
+        let columns = RecordRows.columns(of: kind)
+        let before = try RecordRows.fetch(db, kind: kind, id: id)
+        if before == nil {
+            guard row.operation == .insert else {
+                throw StoreError.database(
+                    "change set \(envelope.seq) of office \(envelope.origin.prefix(12)) changes \(kind.rawValue) "
+                        + "\(id), which this office never had")
+            }
+            try db.cachedStatement(sql: RecordRows.insertSQL(for: kind))
+                .execute(arguments: StatementArguments(columns.indices.map { row.new[$0] ?? .null }))
+            try ClockEntry.set(db, table: kind.rawValue, id: id, column: "", writer)
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO record_index (id, kind) VALUES (?, ?)")
+                .execute(arguments: [id, kind.rawValue])
+        } else {
+            for (index, value) in row.new.sorted(by: { $0.key < $1.key }) where index > 0 {
+                // A field a concurrent create left empty was not written: it loses to any value, silently.
+                let absent = row.operation == .insert && value.isNull
+                let stamp = absent ? ClockEntry(origin: writer.origin, seq: writer.seq, clock: 0) : writer
+                try merge(kind: kind, id: id, column: columns[index], value: value, envelope: envelope, writer: stamp)
+            }
+        }
+        guard let after = try RecordRows.fetch(db, kind: kind, id: id), after != before else { return }
+        try SearchIndex.reindex(db, after)
+        let operation: ChangeEvent.Operation =
+            before == nil ? .created : (after.provenance?.deleted == true && before?.provenance?.deleted != true)
+            ? .deleted : .updated
+        let (old, new) = ChangeLog.difference(before?.fields ?? [:], after.fields)
+        try ChangeLog.append(
+            db, operation: operation.rawValue, record: after, before: old, after: new,
+            at: after.provenance?.updatedAt ?? "", office: envelope.origin, user: envelope.user)
+        changed.add(ChangeEvent(operation: operation, record: after, summary: nil))
     }
 
     /// One field: the write wins if it saw the current one, or if neither saw the other and its (clock,
@@ -313,17 +318,29 @@ struct Merge {
     }
 }
 
-/// What a merge changed, for subscribers: each record while there are at most ``recordLimit``, then only how
-/// many (a bundle of 100,000 records would otherwise keep every merged record in memory until it commits).
+/// What a merge changed, for subscribers: each record while there are at most ``recordLimit`` of them holding at
+/// most ``byteLimit`` of text, then only how many (a bundle of 100,000 records, or 700 records of 100 KB each, would
+/// otherwise keep every merged record in memory until it commits).
 struct MergedChanges: Sendable {
     static let recordLimit = 1000
+    static let byteLimit = 4 << 20
     private(set) var events: [ChangeEvent] = []
     private(set) var created = 0
     private(set) var count = 0
+    private var bytes = 0
+    /// True once there were too many to tell one by one: ``events`` is empty and only the counts stand.
+    private(set) var summarized = false
 
     mutating func add(_ event: ChangeEvent) {
         count += 1
         if event.operation == .created { created += 1 }
-        if count <= Self.recordLimit { events.append(event) } else if !events.isEmpty { events = [] }
+        guard !summarized else { return }
+        bytes += event.record?.fields.values.reduce(0) { $0 + ($1.stringValue?.utf8.count ?? 8) } ?? 0
+        if count <= Self.recordLimit, bytes <= Self.byteLimit {
+            events.append(event)
+        } else {
+            events = []
+            summarized = true
+        }
     }
 }

@@ -88,13 +88,13 @@ extension TreatyStore {
         var key = publicKey
         if key == nil {
             key = try await read { db in
-                let bytes = try Data.fetchOne(
+                let rowid = try Int64.fetchOne(
                     db,
                     sql: """
-                        SELECT l.envelope FROM sync_log l JOIN sync_origin o ON o.n = l.origin WHERE o.office = ?
+                        SELECT l.rowid FROM sync_log l JOIN sync_origin o ON o.n = l.origin WHERE o.office = ?
                         LIMIT 1
                         """, arguments: [id])
-                return try bytes.map { try ChangeSetEnvelope(trusted: $0).publicKey.base64EncodedString() }
+                return try rowid.map { try SyncTables.envelope(db, rowid: $0).publicKey.base64EncodedString() }
             }
         }
         guard let key else {
@@ -229,7 +229,7 @@ extension TreatyStore {
                 db,
                 sql: """
                     WITH floor(office, seq) AS (\(floors))
-                    SELECT l.clock, l.origin, l.seq, l.envelope FROM sync_log l
+                    SELECT l.clock, l.origin, l.seq, l.rowid FROM sync_log l
                     JOIN sync_origin o ON o.n = l.origin LEFT JOIN floor f ON f.office = o.office
                     WHERE l.seq > COALESCE(f.seq, 0) AND (l.clock, l.origin, l.seq) > (?, ?, ?)
                     ORDER BY l.clock, l.origin, l.seq LIMIT ?
@@ -238,7 +238,7 @@ extension TreatyStore {
             var bytes = 0
             var last: ChangeSetCursor?
             while let row = try rows.next() {
-                let envelope = try ChangeSetEnvelope(trusted: row["envelope"])
+                let envelope = try SyncTables.envelope(db, rowid: row[3])
                 envelopes.append(envelope)
                 bytes += envelope.encoded.count
                 last = ChangeSetCursor(clock: row[0], origin: row[1], seq: row[2])
@@ -254,14 +254,14 @@ extension TreatyStore {
     public func knownVector(of text: String) async throws(StoreError) -> (office: String, vector: VersionVector) {
         try await read { db in
             let office = try Self.resolveOffice(db, text)
-            let bytes = try Data.fetchOne(
+            let rowid = try Int64.fetchOne(
                 db,
                 sql: """
-                    SELECT l.envelope FROM sync_log l JOIN sync_origin o ON o.n = l.origin WHERE o.office = ?
+                    SELECT l.rowid FROM sync_log l JOIN sync_origin o ON o.n = l.origin WHERE o.office = ?
                     ORDER BY l.seq DESC LIMIT 1
                     """, arguments: [office])
-            guard let bytes else { return (office, VersionVector()) }
-            let latest = try ChangeSetEnvelope(trusted: bytes)
+            guard let rowid else { return (office, VersionVector()) }
+            let latest = try SyncTables.envelope(db, rowid: rowid)
             var vector = latest.dependencies
             vector[office] = latest.seq
             return (office, vector)
@@ -328,7 +328,10 @@ extension TreatyStore {
     {
         let bundle: BundleFile.CheckedBundle
         do {
-            bundle = try LargeStack.run { try BundleFile.check(source, inflateLimit: inflateLimit) }
+            let spool = spoolDirectory
+            bundle = try LargeStack.run {
+                try BundleFile.check(source, inflateLimit: inflateLimit, spoolDirectory: spool)
+            }
         } catch let error as SyncError {
             throw .sync(error)
         } catch {
@@ -370,7 +373,7 @@ extension TreatyStore {
     /// Publishes what a merge changed: each record, or one summary when there are many (a subscriber's buffer is
     /// bounded, and a record-by-record flood of a large bundle would only push out the rest).
     func publish(_ changed: MergedChanges) {
-        guard changed.count > MergedChanges.recordLimit else {
+        guard changed.summarized else {
             for event in changed.events { changes.publish(event) }
             return
         }

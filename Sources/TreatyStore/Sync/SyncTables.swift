@@ -1,3 +1,5 @@
+import CSQLite
+import Foundation
 import GRDB
 import TreatyModel
 import TreatySync
@@ -5,10 +7,14 @@ import TreatySync
 /// The tables sync keeps beside the records.
 ///
 /// - `sync_origin`: a local number for each office id seen, so the other tables stay small.
-/// - `sync_log`: every change set held, this office's and others', exactly as signed; `applied` is 0 while
-///   one is held back, with the reason in `held`. A rowid table with the envelope last: a WITHOUT ROWID table
-///   keeps whole rows as B-tree keys, and SQLite read a 60 MB change set (100,000 records imported at once)
-///   in full at each seek that passed it, which made every version-vector lookup cost a second.
+/// - `sync_log`: every change set held, this office's and others', exactly as signed. A rowid table with the
+///   envelope last: a WITHOUT ROWID table keeps whole rows as B-tree keys, and SQLite read a 60 MB change set
+///   (100,000 records imported at once) in full at each seek that passed it, which made every version-vector
+///   lookup cost a second. Its rows never change once written: an update rewrites the whole row, envelope
+///   included (applying a 70 MB change set cost 130 MB of memory, twice, to flip one flag). Its `applied` and
+///   `held` columns are unused since `v5-sync-held` (dropping them would rewrite every row of the log).
+/// - `sync_held`: the change sets of the log that are held back, with why (none of an origin's sit below one of
+///   its applied ones: an office's change sets apply in order).
 /// - `sync_clock`: for each record row (column `''`) and each column written since the row was made, the
 ///   change set that last wrote it: its origin, sequence number and clock.
 /// - `sync_conflict`: concurrent writes to a field that lost, with their value. Captured (it is synced) so
@@ -61,6 +67,17 @@ enum SyncTables {
         );
         """
 
+    static let heldMigration = """
+        CREATE TABLE sync_held (
+            origin INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            reason TEXT,
+            PRIMARY KEY (origin, seq)
+        ) WITHOUT ROWID;
+        INSERT INTO sync_held (origin, seq, reason) SELECT origin, seq, held FROM sync_log WHERE applied = 0;
+        DROP INDEX sync_log_held;
+        """
+
     /// The tables a change set carries: the records, and conflicts (so settling one syncs).
     static let captured: Set<String> = Set(RecordKind.allCases.map(\.rawValue)).union(["sync_conflict"])
 
@@ -79,32 +96,98 @@ enum SyncTables {
         return db.lastInsertedRowID
     }
 
-    /// What this office holds from each origin: the highest applied sequence number. One index lookup per
-    /// origin (applied change sets of an origin are contiguous from 1; held ones sit above them).
+    /// What this office holds from each origin: the highest applied sequence number, the highest in the log below
+    /// its lowest held one (a held one can wait for one that is not here at all). Two index lookups per origin.
     static func vector(_ db: Database) throws -> VersionVector {
         var vector = VersionVector()
         let rows = try Row.fetchAll(
             db.cachedStatement(
                 sql: """
-                    SELECT o.office,
-                        (SELECT l.seq FROM sync_log l WHERE l.origin = o.n AND l.applied = 1 ORDER BY l.seq DESC LIMIT 1)
+                    SELECT o.office, (
+                        SELECT MAX(l.seq) FROM sync_log l WHERE l.origin = o.n AND l.seq < COALESCE(
+                            (SELECT MIN(h.seq) FROM sync_held h WHERE h.origin = o.n), 9223372036854775807))
                     FROM sync_origin o
                     """))
         for row in rows {
-            if let seq = row[1] as Int64? { vector[row[0] as String] = UInt64(seq) }
+            if let seq = row[1] as Int64?, seq > 0 { vector[row[0] as String] = UInt64(seq) }
         }
         return vector
     }
 
     /// Appends a change set to the log: this office's own (applied as it is made) or one received (held until
-    /// ``Merge`` applies it).
+    /// ``Merge`` applies it and ``release(_:origin:seq:)`` says so). One over ``ChangeSetEnvelope/inlineLimit`` (a mapping of a file) is written into its
+    /// row a piece at a time: binding it whole would have SQLite copy it into memory.
     static func log(_ db: Database, _ envelope: ChangeSetEnvelope, origin: Int64, applied: Bool) throws {
+        let encoded = envelope.encoded
+        let large = encoded.count > ChangeSetEnvelope.inlineLimit
         try db.cachedStatement(
-            sql: "INSERT INTO sync_log (origin, seq, clock, user, envelope, applied) VALUES (?, ?, ?, ?, ?, ?)"
+            sql: "INSERT INTO sync_log (origin, seq, clock, user, applied, envelope) VALUES (?, ?, ?, ?, 1, "
+                + (large ? "zeroblob(?))" : "?)")
         ).execute(
             arguments: [
-                origin, Int64(envelope.seq), Int64(bitPattern: envelope.clock), envelope.user, envelope.encoded, applied,
+                origin, Int64(envelope.seq), Int64(bitPattern: envelope.clock), envelope.user,
+                large ? encoded.count.databaseValue : encoded.databaseValue,
             ])
+        if !applied {
+            try db.cachedStatement(sql: "INSERT INTO sync_held (origin, seq) VALUES (?, ?)")
+                .execute(arguments: [origin, Int64(envelope.seq)])
+        }
+        guard large else { return }
+        let rowid = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT rowid FROM sync_log WHERE origin = ? AND seq = ?"),
+            arguments: [origin, Int64(envelope.seq)])!
+        try withBlob(db, rowid: rowid, writable: true) { blob in
+            var start = encoded.startIndex
+            while start < encoded.endIndex {
+                let end = min(start + blobPiece, encoded.endIndex)
+                let rc = encoded[start..<end].withUnsafeBytes {
+                    sqlite3_blob_write(blob, $0.baseAddress, Int32($0.count), Int32(start - encoded.startIndex))
+                }
+                guard rc == SQLITE_OK else { throw StoreError.database("cannot write a change set into the log (SQLite error \(rc))") }
+                start = end
+            }
+        }
+    }
+
+    /// The change set in row `rowid` of the log. One over ``ChangeSetEnvelope/inlineLimit`` is copied a piece at a
+    /// time into a spool file beside the database and mapped, never read into memory whole.
+    static func envelope(_ db: Database, rowid: Int64) throws -> ChangeSetEnvelope {
+        let size = try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT length(envelope) FROM sync_log WHERE rowid = ?"), arguments: [rowid])
+        guard let size else { throw StoreError.database("no change set at row \(rowid) of the log") }
+        guard size > ChangeSetEnvelope.inlineLimit else {
+            let bytes = try Data.fetchOne(
+                db.cachedStatement(sql: "SELECT envelope FROM sync_log WHERE rowid = ?"), arguments: [rowid])
+            return try ChangeSetEnvelope(trusted: bytes ?? Data())
+        }
+        let directory = URL(fileURLWithPath: String(cString: sqlite3_db_filename(db.sqliteConnection, "main")))
+            .deletingLastPathComponent().path
+        let spool = try Spool(directory: directory)
+        var piece = Data(count: blobPiece)
+        try withBlob(db, rowid: rowid, writable: false) { blob in
+            var offset = 0
+            while offset < size {
+                let count = min(blobPiece, size - offset)
+                let rc = piece.withUnsafeMutableBytes { sqlite3_blob_read(blob, $0.baseAddress, Int32(count), Int32(offset)) }
+                guard rc == SQLITE_OK else { throw StoreError.database("cannot read a change set of the log (SQLite error \(rc))") }
+                try spool.append(piece.prefix(count))
+                offset += count
+            }
+        }
+        return try ChangeSetEnvelope(trusted: try spool.mapped())
+    }
+
+    /// Pieces in which a large change set moves between the log and a file.
+    private static let blobPiece = 1 << 20
+
+    private static func withBlob(_ db: Database, rowid: Int64, writable: Bool, _ body: (OpaquePointer) throws -> Void) throws {
+        var blob: OpaquePointer?
+        let rc = sqlite3_blob_open(db.sqliteConnection, "main", "sync_log", "envelope", rowid, writable ? 1 : 0, &blob)
+        defer { sqlite3_blob_close(blob) }
+        guard rc == SQLITE_OK, let blob else {
+            throw StoreError.database("cannot open the change set at row \(rowid) of the log (SQLite error \(rc))")
+        }
+        try body(blob)
     }
 
     /// The last clock stamp this office made or saw.
