@@ -12,11 +12,16 @@
 #   (one change set each) end to end (Benchmarks/sync_bench.py);
 # - after each step, the peak resident memory of every daemon so far, and of each CLI call.
 #
-# BIN=DIR uses the treatyd and treaty already built in DIR.
+# BIN=DIR uses the treatyd and treaty already built in DIR. DATA=statements imports N statements by N/1000
+# speakers (Benchmarks/make_statements.py, about 377 bytes a line) instead of agreements, skips the edit
+# steps, and at the end pins B to A as well and checks that all three content digests are equal:
+#
+#   DATA=statements Benchmarks/sync.sh 1000000
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-100000}
-EDITS=${2:-2000}
+DATA=${DATA:-agreements}
+EDITS=${2:-$([ "$DATA" = statements ] && echo 0 || echo 2000)}
 work=$(mktemp -d /tmp/treaty-syncbench.XXXXXX)
 trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null || true; rm -rf "$work"' EXIT
 # BUILD=debug uses the debug build (byte counts are the same; times are slower than release).
@@ -32,7 +37,12 @@ fi
 now() { date +%s.%N; }
 since() { python3 -c "print(round($(now) - $1, 2))"; }
 
-python3 Benchmarks/make_agreements.py "$N" "$work/agreements.jsonl" "$work/ids.txt"
+if [ "$DATA" = statements ]; then
+  python3 Benchmarks/make_statements.py "$N" "$(( N >= 1000 ? N / 1000 : 1 ))" "$work/agreements.jsonl"
+else
+  python3 Benchmarks/make_agreements.py "$N" "$work/agreements.jsonl" "$work/ids.txt"
+fi
+echo "input: $N $DATA, $(stat -c %s "$work/agreements.jsonl") bytes of JSON Lines"
 for office in a b c; do
   "$bin/treatyd" --state-dir "$work/$office" --socket "$work/$office.sock" --listen 127.0.0.1:0 \
     --log-level warning 2>"$work/$office.log" &
@@ -50,7 +60,7 @@ cli() { /usr/bin/time -f "%M" -o "$work/cli.rss" "$@"; echo "  the CLI's peak RS
 
 start=$(now)
 cli "${A[@]}" import "$work/agreements.jsonl" >/dev/null
-echo "A: import of $N agreements: $(since "$start") s, $("${A[@]}" --json sync status | field '["log_change_sets"]') change sets"
+echo "A: import of $N $DATA: $(since "$start") s, $("${A[@]}" --json sync status | field '["log_change_sets"]') change sets"
 peaks
 start=$(now)
 cli "${A[@]}" sync export --out "$work/all.bundle" >/dev/null
@@ -67,18 +77,25 @@ echo "B: merge of the bundle ($N new records, each field against the clock table
 peaks
 reference=$(python3 - "$work/agreements.jsonl" <<'PY'
 import json, sqlite3, sys, time
-rows = [json.loads(line) for line in open(sys.argv[1])]
+# Each record type a table of its fields, the rows inserted in one transaction (timed: the parsing too).
 db = sqlite3.connect(":memory:")
-db.execute("CREATE TABLE agreement (id TEXT PRIMARY KEY, kind TEXT, title TEXT, summary TEXT)")
+tables = set()
 start = time.perf_counter()
 with db:
-    db.executemany("INSERT INTO agreement VALUES (?, ?, ?, ?)", [(r["id"], r["kind"], r["title"], r["summary"]) for r in rows])
+    for line in open(sys.argv[1]):
+        record = json.loads(line)
+        kind = record.pop("type")
+        if kind not in tables:
+            db.execute(f'CREATE TABLE "{kind}" (id TEXT PRIMARY KEY, {", ".join(f"{k} TEXT" for k in record if k != "id")})')
+            tables.add(kind)
+        db.execute(f'INSERT INTO "{kind}" ({", ".join(record)}) VALUES ({", ".join("?" * len(record))})', list(record.values()))
 print(round(time.perf_counter() - start, 2))
 PY
 )
 echo "reference: plain SQLite inserts of the same rows, one transaction: $reference s (merge/insert $(python3 -c "print(round($merge / $reference, 1))")x;" \
   "cr-sqlite publishes 5-9 s for 100k changes merged)"
 
+if [ "$DATA" = agreements ]; then
 id=$(head -1 "$work/ids.txt")
 b_vector=$("${B[@]}" --json sync status | python3 -c "import json,sys; v=json.load(sys.stdin)['vector']; print(','.join(f'{k}:{s}' for k, s in v.items()))")
 version=$("${A[@]}" --json agreement show "$id" | field '["agreement"]["version"]')
@@ -86,6 +103,7 @@ python3 Benchmarks/rpc.py "$work/a.sock" agreement.update "{\"id\":\"$id\",\"ver
 "${A[@]}" sync export --since "$b_vector" --out "$work/one.bundle" >/dev/null
 echo "bundle of one edit for a peer holding the other $N records: $(stat -c %s "$work/one.bundle") bytes"
 "${B[@]}" sync import "$work/one.bundle" >/dev/null
+fi
 
 a_listen=$("${A[@]}" --json identity | field '["listen"]')
 b_listen=$("${B[@]}" --json identity | field '["listen"]')
@@ -105,11 +123,15 @@ done
 [ "$("${A[@]}" --json sync status | field '["digest"]')" = "$("${C[@]}" --json sync status | field '["digest"]')" ] \
   && echo "A and C: content digests equal" || echo "A and C: CONTENT DIGESTS DIFFER"
 peaks
-"${A[@]}" peer rm c >/dev/null
+# The edit benchmark times A and B alone; without it, C stays pinned and all three must end equal.
+[ "$EDITS" -gt 0 ] && "${A[@]}" peer rm c >/dev/null
 "${B[@]}" peer add a "$a_listen" "$a_id" >/dev/null
 "${A[@]}" peer add b "$b_listen" "$b_id" >/dev/null
-python3 Benchmarks/sync_bench.py "$work/a.sock" "$work/b.sock" "$work/ids.txt" "$EDITS"
+[ "$EDITS" -gt 0 ] && python3 Benchmarks/sync_bench.py "$work/a.sock" "$work/b.sock" "$work/ids.txt" "$EDITS"
 "${A[@]}" sync now | sed "s/^/A: sync now: /"
-[ "$("${A[@]}" --json sync status | field '["digest"]')" = "$("${B[@]}" --json sync status | field '["digest"]')" ] \
-  && echo "A and B: content digests equal" || echo "A and B: CONTENT DIGESTS DIFFER"
+digests() { for o in "$@"; do "$bin/treaty" --socket "$work/$o.sock" --json sync status | field '["digest"]'; done | sort -u | wc -l; }
+offices=(a b); [ "$EDITS" -gt 0 ] || offices=(a b c)
+for _ in $(seq 600); do [ "$(digests "${offices[@]}")" = 1 ] && break; sleep 1; done
+[ "$(digests "${offices[@]}")" = 1 ] && echo "${offices[*]}: content digests equal" || echo "${offices[*]}: CONTENT DIGESTS DIFFER"
+"${A[@]}" peer list | sed "s/^/A: /"
 peaks

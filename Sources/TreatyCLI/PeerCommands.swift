@@ -45,15 +45,15 @@ struct PeerList: AsyncParsableCommand {
             if global.json { return global.print(json: result) }
             let peers = result["peers"]?.arrayValue ?? []
             guard !peers.isEmpty else { return print("no peers (treaty peer add NAME HOST:PORT OFFICE-ID)") }
-            var table = Table("PEER", "ADDRESS", "OFFICE", "CONNECTED", "LAST SEEN", "LAST SYNC", "LAGS")
+            var table = Table("PEER", "ADDRESS", "OFFICE", "CONNECTED", "LAST SEEN", "LAST SYNC", "BEHIND")
             for peer in peers {
-                let lags = (peer["lags"]?.objectValue ?? [:]).sorted { $0.key < $1.key }
-                    .map { "\($0.key.prefix(8)):\($0.value.intValue ?? 0)" }.joined(separator: ",")
+                let changeSets = peer["behind"]?["change_sets"]?.intValue ?? 0
+                let bytes = peer["behind"]?["bytes"]?.intValue ?? 0
                 table.add([
                     peer["name"]?.stringValue ?? "", peer["address"]?.stringValue ?? "",
                     String(peer["office"]?.stringValue?.prefix(12) ?? ""), peer["connected"] == true ? "yes" : "no",
                     peer["last_seen"]?.stringValue ?? "never", peer["last_sync"]?.stringValue ?? "never",
-                    lags.isEmpty ? "none" : lags,
+                    changeSets == 0 ? "nothing" : "\(changeSets) change sets, \(megabytes(bytes)) MB",
                 ])
             }
             print(table.render())

@@ -39,9 +39,17 @@ struct LegacyChangeSetTests {
 
         // Over a peer connection: the change set travels in pieces and is spooled on B.
         let b = try await PeerNetworkTests.office()
-        try await PeerNetworkTests.pin(a, "bravo", b)
+        let (bOffice, bListen) = try await PeerNetworkTests.identity(b)
+        // Pinned before it was ever heard from: A counts everything it holds as what B lacks.
+        let made = try await PeerNetworkTests.holds(a, from: office)
+        let added = try await PeerNetworkTests.json(a, ["peer", "add", "bravo", bListen, bOffice])
+        #expect(added["behind"]?["change_sets"]?.intValue == made)
+        #expect(try #require(added["behind"]?["bytes"]?.intValue) > Int64(size))
         try await PeerNetworkTests.pin(b, "alpha", a)
         try await PeerNetworkTests.caughtUp(b, with: a, office: office, atLeast: 1)
+        try await PeerNetworkTests.eventually("A knows B lacks nothing") {
+            try await PeerNetworkTests.peer(a, "bravo")?["behind"] == ["change_sets": 0, "bytes": 0]
+        }
         try await PeerNetworkTests.eventually("B holds what A holds") { try await digest(b) == digest(a) }
 
         // In a bundle: written and read a piece at a time, spooled on C.

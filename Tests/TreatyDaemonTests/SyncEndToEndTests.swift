@@ -62,6 +62,45 @@ struct SyncEndToEndTests {
         #expect(try await Self.json(a, ["sync", "import", back])["applied"] == 0)
     }
 
+    @Test("an import of a bundle of many change sets whose CLI is killed leaves the office whole, and a second one completes it")
+    func importKilled() async throws {
+        // 3,000 people in change sets of 10 records: a bundle of 300 change sets.
+        let a = try await DaemonProcess(config: ["max_change_set_records": 10])
+        let b = try await DaemonProcess()
+        let lines = (0..<3000).map { #"{"type":"person","name":"Person \#($0) Əliyev"}"# }
+        let source = a.directory + "/people.jsonl"
+        try (lines.joined(separator: "\n") + "\n").write(toFile: source, atomically: true, encoding: .utf8)
+        _ = try await Self.json(a, ["import", source])
+        let file = a.directory + "/all.bundle"
+        let exported = try await Self.json(a, ["sync", "export", "--out", file])
+        #expect(try #require(exported["change_sets"]?.intValue) >= 300)
+        let identity = try await Self.json(a, ["identity"])
+        _ = try await Self.json(
+            b, ["office", "add", identity["office"]!.stringValue!, "--public-key", identity["public_key"]!.stringValue!])
+
+        // Killed at a few moments: during the upload, while applying, or after it ended. Whenever it lands, B holds a
+        // prefix of A's change sets (none of an import that did not commit), nothing held, and a second import
+        // completes it.
+        for delay in [0, 30, 120] {
+            let cli = try ChildProcess(
+                DaemonProcess.productsDirectory.appendingPathComponent("treaty").path,
+                ["--socket", b.socketPath, "sync", "import", file])
+            try await Task.sleep(for: .milliseconds(delay))
+            cli.send(SIGKILL)
+            _ = await cli.exit(within: .seconds(10))
+        }
+        let office = identity["office"]!.stringValue!
+        let status = try await Self.json(b, ["sync", "status"])
+        #expect(status["held"] == [])
+        let people = try await b.client().call("person.list", ["limit": 5000])["records"]?.arrayValue ?? []
+        #expect(people.count % 10 == 0 && people.count <= 3000, "whole change sets only: \(people.count) people")
+        let again = try await Self.json(b, ["sync", "import", file])
+        #expect(again["held"] == [])
+        #expect(try #require(again["applied"]?.intValue) + #require(again["already_had"]?.intValue) == exported["change_sets"]?.intValue)
+        #expect(try await PeerNetworkTests.holds(b, from: office) == PeerNetworkTests.holds(a, from: office))
+        #expect(try await b.client().call("person.list", ["limit": 5000])["records"]?.arrayValue?.count == 3000)
+    }
+
     @Test("an edit on A shows on B; concurrent edits of one field give the same winner and conflict on both")
     func twoOffices() async throws {
         let a = try await DaemonProcess()

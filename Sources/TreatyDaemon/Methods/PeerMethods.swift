@@ -17,7 +17,7 @@ enum PeerMethods {
     ]
     static let peer: JSONValue = [
         "type": "object", "additionalProperties": false,
-        "required": ["name", "address", "office", "added_at", "last_seen", "last_sync", "last_error", "connected", "lags", "traffic"],
+        "required": ["name", "address", "office", "added_at", "last_seen", "last_sync", "last_error", "connected", "lags", "behind", "traffic"],
         "properties": [
             "name": ["type": "string"], "address": ["type": "string"], "office": SyncMethods.officeID,
             "added_at": ["type": "string"], "last_seen": ["type": ["string", "null"]],
@@ -26,6 +26,11 @@ enum PeerMethods {
             "lags": [
                 "type": "object", "description": "Per origin office, how many change sets this office holds that the peer lacks.",
                 "additionalProperties": ["type": "integer"],
+            ],
+            "behind": [
+                "type": "object", "required": ["change_sets", "bytes"], "additionalProperties": false,
+                "description": "What this office holds that the peer lacks, as far as this office knows: change sets and their bytes.",
+                "properties": ["change_sets": ["type": "integer"], "bytes": ["type": "integer"]],
             ],
             "traffic": traffic,
         ],
@@ -52,17 +57,23 @@ enum PeerMethods {
                 try await call.store { try await peers.refresh() }
                 // As added: the connection it starts reports in peer.list.
                 let held = try await call.store { try await store.versionVector() }
-                return json(PeerService.Status(peer: added, connected: false, traffic: PeerTraffic()), held: held)
+                let behind = try await call.store { try await store.lag(of: added.vector) }
+                return json(PeerService.Status(peer: added, connected: false, traffic: PeerTraffic()), held: held, behind: behind)
             },
             RPCMethod(
                 "peer.list",
                 "Each peer: its address, whether it is connected, when it was last seen and last synced, what it lags "
-                    + "per origin office, the last error, and what its connections moved since treatyd started.",
+                    + "per origin office and in all (change sets and bytes), the last error, and what its connections moved since treatyd started.",
                 result: ["type": "object", "required": ["peers"], "additionalProperties": false, "properties": ["peers": ["type": "array", "items": peer]]]
             ) { call throws(RPCError) in
                 let status = try await call.store { try await peers.status() }
                 let held = try await call.store { try await store.versionVector() }
-                return ["peers": .array(status.map { json($0, held: held) })]
+                var peers: [JSONValue] = []
+                for peer in status {
+                    let behind = try await call.store { try await store.lag(of: peer.peer.vector) }
+                    peers.append(json(peer, held: held, behind: behind))
+                }
+                return ["peers": .array(peers)]
             },
             RPCMethod(
                 "peer.remove", "Unpins a peer and closes its connection. Its office stays in the offices table.",
@@ -111,7 +122,7 @@ enum PeerMethods {
     }
 
     /// A peer's row; `held` is this office's vector, against which its lag per origin is counted.
-    static func json(_ status: PeerService.Status, held: VersionVector) -> JSONValue {
+    static func json(_ status: PeerService.Status, held: VersionVector, behind: PeerLag) -> JSONValue {
         var lags: [String: JSONValue] = [:]
         for (origin, seq) in held.entries where seq > status.peer.vector[origin] {
             lags[origin] = .int(Int64(seq - status.peer.vector[origin]))
@@ -123,6 +134,7 @@ enum PeerMethods {
             "last_sync": peer.lastSync.map { .string($0) } ?? .null,
             "last_error": peer.lastError.map { .string($0) } ?? .null, "connected": .bool(status.connected),
             "lags": .object(lags), "traffic": json(status.traffic),
+            "behind": ["change_sets": .int(Int64(behind.changeSets)), "bytes": .int(Int64(behind.bytes))],
         ]
     }
 }

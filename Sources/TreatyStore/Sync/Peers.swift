@@ -91,4 +91,27 @@ extension TreatyStore {
             return 0
         }
     }
+
+    /// What a holder of `vector` lacks of what this office holds (applied or held back, as a peer is sent): how
+    /// many change sets, and how many bytes of them. One range of the log's key per origin.
+    public func lag(of vector: VersionVector) async throws(StoreError) -> PeerLag {
+        try await read { db in
+            var lag = PeerLag()
+            for origin in try Row.fetchAll(db, sql: "SELECT n, office FROM sync_origin") {
+                let row = try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: "SELECT COUNT(*), COALESCE(SUM(length(envelope)), 0) FROM sync_log WHERE origin = ? AND seq > ?"),
+                    arguments: [origin["n"] as Int64, Int64(vector[origin["office"] as String])])!
+                lag.changeSets += row[0] as Int
+                lag.bytes += row[1] as Int
+            }
+            return lag
+        }
+    }
+}
+
+/// How far behind this office a peer is.
+public struct PeerLag: Sendable, Equatable {
+    public var changeSets = 0
+    public var bytes = 0
 }
