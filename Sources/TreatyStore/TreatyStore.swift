@@ -19,6 +19,8 @@ public final class TreatyStore: Sendable {
     let pool: DatabasePool
     let clock: @Sendable () -> Int64
     let options: StoreOptions
+    /// Local writes, committed in groups.
+    let batcher: WriteBatcher
     /// Changes as they commit, for subscriptions.
     public let changes = ChangeFeed()
     private let closed = Atomic<Bool>(false)
@@ -97,6 +99,7 @@ public final class TreatyStore: Sendable {
         self.clock = clock
         self.options = options
         self.interruption = interruption
+        batcher = WriteBatcher(pool: pool, office: office, clock: clock)
     }
 
     /// Ends every read running now or started later with an error (a long search, when the daemon stops); writes
@@ -166,19 +169,12 @@ public final class TreatyStore: Sendable {
         }
     }
 
-    /// Runs a local write in one transaction, captured as this office's next change set.
+    /// Runs a local write, captured as this office's next change set, in a transaction it may share with writes
+    /// that arrived at the same time (``WriteBatcher``); returns once it is durable.
     func write<T: Sendable>(user: String, _ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError)
         -> T
     {
-        let office = office
-        let clock = clock
-        do {
-            return try await pool.write { db in
-                try LocalChanges.run(db, office: office, user: user, wallClock: clock()) { try body(db) }
-            }
-        } catch {
-            throw StoreError.wrap(error)
-        }
+        try await batcher.write(user: user, body)
     }
 
     /// Runs work on the writer with no transaction opened for it (the body opens its own, and captures its
