@@ -58,7 +58,10 @@ struct LegacyChangeSetTests {
         _ = try await PeerNetworkTests.json(
             c, ["office", "add", office, "--public-key", identity["public_key"]!.stringValue!])
         let bundle = a.directory + "/all.bundle"
-        _ = try await PeerNetworkTests.json(a, ["sync", "export", "--out", bundle])
+        let (status, output) = try await runProgram(
+            DaemonProcess.productsDirectory.appendingPathComponent("treaty").path,
+            ["--socket", a.socketPath, "--json", "sync", "export", "--out", bundle], stderrToo: true)
+        #expect(status == 0, "\(output)\n\(a.log.suffix(3000))")
         let imported = try await PeerNetworkTests.json(c, ["sync", "import", bundle])
         #expect(imported["held"] == [])
         #expect(try await PeerNetworkTests.holds(c, from: office) == PeerNetworkTests.holds(a, from: office))
