@@ -110,6 +110,10 @@ let package = Package(
         .testTarget(name: "TreatyStoreTests", dependencies: ["TreatyStore", "TreatySync", "TreatyModel"]),
         .testTarget(name: "TreatyProtocolTests", dependencies: ["TreatyProtocol", "TreatyModel"]),
         .testTarget(
+            name: "TreatyClientTests",
+            dependencies: ["TreatyClient", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio")]
+        ),
+        .testTarget(
             name: "TreatyDaemonTests",
             dependencies: ["TreatyDaemon", "TreatyClient", "TreatyStore", "TreatyProtocol", "TreatyModel"],
             exclude: ["Fixtures"]

@@ -176,14 +176,21 @@ final class ClientState: Sendable {
     }
 }
 
-/// Splits the daemon's output at newlines.
+/// Splits the daemon's output at newlines. Bytes already searched are not searched again: a 6 MB answer (a bundle
+/// piece) arrives in a hundred reads, and searching it from its start at each one took the CLI seconds, long enough
+/// under load for the daemon to drop it as a client that does not read.
 struct NewlineDecoder: ByteToMessageDecoder {
     typealias InboundOut = ByteBuffer
+    private var scanned = 0
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        guard let newline = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) else { return .needMoreData }
-        let length = newline - buffer.readerIndex
-        let line = buffer.readSlice(length: length)!
+        let view = buffer.readableBytesView
+        guard let newline = view.dropFirst(scanned).firstIndex(of: UInt8(ascii: "\n")) else {
+            scanned = view.count
+            return .needMoreData
+        }
+        scanned = 0
+        let line = buffer.readSlice(length: newline - buffer.readerIndex)!
         buffer.moveReaderIndex(forwardBy: 1)
         context.fireChannelRead(wrapInboundOut(line))
         return .continue
