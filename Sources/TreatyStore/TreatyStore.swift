@@ -69,13 +69,18 @@ public final class TreatyStore: Sendable {
         config.busyMode = .timeout(10)
         let interruption = ReadInterruption()
         config.prepareDatabase { db in
-            try db.execute(sql: options.durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
             // The pool's readers: ``interruptReads()`` ends what they run. (The closure keeps `interruption` alive.)
             if db.configuration.readonly { interruption.install(on: db) }
         }
         let pool: DatabasePool
         do {
             pool = try DatabasePool(path: path, configuration: config)
+            // GRDB sets `synchronous = NORMAL` on the pool's writer after `prepareDatabase` (its WAL setup), which
+            // syncs the WAL only at checkpoints: a committed write could be lost to a power cut. The writer is one
+            // connection for the pool's life, so setting it here holds.
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: options.durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
+            }
             try Migrations.migrator().migrate(pool)
             try pool.write { db in
                 try db.execute(sql: "PRAGMA user_version = \(Schema.version)")

@@ -45,3 +45,13 @@ struct GroupCommitTests {
         #expect(try store.readSync { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") } == ["ok"])
     }
 }
+
+@Suite("Durability")
+struct DurabilityTests {
+    @Test("a durable store's writer syncs the WAL at every commit (synchronous = FULL), whatever GRDB's default")
+    func writerSyncsEveryCommit() throws {
+        let fixture = try StoreFixture(options: StoreOptions(durable: true))
+        let level = try fixture.store.pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        #expect(level == 2, "2 is FULL; GRDB's pools set 1, NORMAL, which syncs only at checkpoints")
+    }
+}
