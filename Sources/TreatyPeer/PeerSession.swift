@@ -302,7 +302,7 @@ actor PeerSession {
         if !batch.isEmpty {
             let envelopes: [ChangeSetEnvelope]
             do {
-                envelopes = try LargeStack.run { try batch.map { try ChangeSetEnvelope(decoding: $0) } }
+                envelopes = try await LargeStack.perform { try batch.map { try ChangeSetEnvelope(decoding: $0) } }
             } catch {
                 // A peer that sends a forged or damaged change set is cut off; nothing of the batch is applied.
                 logger.warning("refused a change set from a peer", metadata: ["peer": "\(name)", "why": "\(error)"])

@@ -18,33 +18,50 @@ public enum LargeStack {
             let job = Job {
                 result = Result { try body() }
             }
-            var attributes = pthread_attr_t()
-            pthread_attr_init(&attributes)
-            defer { pthread_attr_destroy(&attributes) }
-            pthread_attr_setstacksize(&attributes, size)
-            let context = Unmanaged.passRetained(job).toOpaque()
-            #if canImport(Glibc)
-                var thread = pthread_t()
-            #else
-                var thread: pthread_t?
-            #endif
-            let rc = pthread_create(
-                &thread, &attributes,
-                { context in
-                    Unmanaged<Job>.fromOpaque(context!).takeRetainedValue().work()
-                    return nil
-                }, context)
-            if rc != 0 {
-                Unmanaged<Job>.fromOpaque(context).release()
-                return try body()
-            }
-            #if canImport(Glibc)
-                pthread_join(thread, nil)
-            #else
-                pthread_join(thread!, nil)
-            #endif
+            guard let thread = start(job, detached: false) else { return try body() }
+            pthread_join(thread, nil)
             return try result!.get()
         }
+    }
+
+    /// Like ``run(_:)`` for an async caller: the work runs on its own thread and the caller is resumed when it is
+    /// done, so no cooperative thread waits in `pthread_join` meanwhile (a peer session that verified a 70 MB change
+    /// set that way went silent long enough for its peer to take the link as gone).
+    public static func perform<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let job = Job { continuation.resume(with: Result { try body() }) }
+            if start(job, detached: true) == nil { job.work() }
+        }
+    }
+
+    /// Starts `job` on a thread with the large stack; nil when no thread could be made (then nothing ran).
+    private static func start(_ job: Job, detached: Bool) -> pthread_t? {
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        pthread_attr_setstacksize(&attributes, size)
+        if detached { pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED)) }
+        let context = Unmanaged.passRetained(job).toOpaque()
+        #if canImport(Glibc)
+            var thread = pthread_t()
+        #else
+            var thread: pthread_t?
+        #endif
+        let rc = pthread_create(
+            &thread, &attributes,
+            { context in
+                Unmanaged<Job>.fromOpaque(context!).takeRetainedValue().work()
+                return nil
+            }, context)
+        guard rc == 0 else {
+            Unmanaged<Job>.fromOpaque(context).release()
+            return nil
+        }
+        #if canImport(Glibc)
+            return thread
+        #else
+            return thread!
+        #endif
     }
 
     private final class Job: @unchecked Sendable {

@@ -329,7 +329,8 @@ extension TreatyStore {
         let bundle: BundleFile.CheckedBundle
         do {
             let spool = spoolDirectory
-            bundle = try LargeStack.run {
+            // Seconds for a large bundle: on a thread of its own, not a cooperative one.
+            bundle = try await LargeStack.perform {
                 try BundleFile.check(source, inflateLimit: inflateLimit, spoolDirectory: spool)
             }
         } catch let error as SyncError {
