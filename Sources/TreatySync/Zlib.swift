@@ -47,47 +47,34 @@ public final class Inflater {
     public func push(_ input: Data, _ consume: (Data) throws(SyncError) -> Void) throws(SyncError) {
         guard !input.isEmpty else { return }
         guard !ended else { throw .malformed("\(input.count) bytes after the end of the zlib stream") }
-        var chunk = Data(count: pieceSize)
-        var source = input
         var failure: SyncError?
-        source.withUnsafeMutableBytes { (bytes: UnsafeMutableRawBufferPointer) in
-            stream.next_in = bytes.baseAddress?.assumingMemoryBound(to: Bytef.self)
-            stream.avail_in = uInt(bytes.count)
-            while true {
-                var status: Int32 = Z_OK
-                chunk.withUnsafeMutableBytes { buffer in
-                    stream.next_out = buffer.baseAddress?.assumingMemoryBound(to: Bytef.self)
-                    stream.avail_out = uInt(pieceSize)
-                    status = CZlib.inflate(&stream, Z_NO_FLUSH)
-                }
-                let count = pieceSize - Int(stream.avail_out)
-                produced += count
-                if produced > limit {
-                    failure = .tooLarge("compressed data inflates past \(limit) bytes (a decompression bomb, or a header that lies)")
-                    return
-                }
-                if count > 0 {
-                    do throws(SyncError) {
-                        try consume(chunk.prefix(count))
-                    } catch {
-                        failure = error
-                        return
-                    }
-                }
-                if status == Z_STREAM_END {
-                    ended = true
-                    if stream.avail_in != 0 { failure = .malformed("\(stream.avail_in) bytes after the end of the zlib stream") }
-                    return
-                }
-                // Everything given is taken and nothing more comes out: wait for the next piece.
-                if status == Z_BUF_ERROR || (status == Z_OK && stream.avail_in == 0 && count < pieceSize) { return }
-                if status != Z_OK {
-                    failure = .malformed("the zlib stream is corrupt (zlib error \(status))")
-                    return
+        pump(&stream, input, { CZlib.inflate(&$0, Z_NO_FLUSH) }) { piece, status, left in
+            produced += piece.count
+            if produced > limit {
+                failure = .tooLarge("compressed data inflates past \(limit) bytes (a decompression bomb, or a header that lies)")
+                return false
+            }
+            if !piece.isEmpty {
+                do throws(SyncError) {
+                    try consume(piece)
+                } catch {
+                    failure = error
+                    return false
                 }
             }
+            if status == Z_STREAM_END {
+                ended = true
+                if left != 0 { failure = .malformed("\(left) bytes after the end of the zlib stream") }
+                return false
+            }
+            // Everything given is taken and nothing more comes out: wait for the next piece.
+            if status == Z_BUF_ERROR || (status == Z_OK && left == 0 && piece.count < pieceSize) { return false }
+            if status != Z_OK {
+                failure = .malformed("the zlib stream is corrupt (zlib error \(status))")
+                return false
+            }
+            return true
         }
-        stream.next_in = nil
         if let failure { throw failure }
     }
 
@@ -121,25 +108,34 @@ public final class Deflater {
     }
 
     private func run(_ input: Data, flush: Int32, _ consume: (Data) -> Void) {
-        var chunk = Data(count: pieceSize)
-        var source = input
-        source.withUnsafeMutableBytes { (bytes: UnsafeMutableRawBufferPointer) in
-            stream.next_in = bytes.baseAddress?.assumingMemoryBound(to: Bytef.self)
-            stream.avail_in = uInt(bytes.count)
-            while true {
-                var status: Int32 = Z_OK
-                chunk.withUnsafeMutableBytes { buffer in
-                    stream.next_out = buffer.baseAddress?.assumingMemoryBound(to: Bytef.self)
-                    stream.avail_out = uInt(pieceSize)
-                    status = CZlib.deflate(&stream, flush)
-                }
-                let count = pieceSize - Int(stream.avail_out)
-                if count > 0 { consume(chunk.prefix(count)) }
-                if status == Z_STREAM_END || status < 0 { return }
-                // Without Z_FINISH, done once all input is taken and the output was not full.
-                if flush == Z_NO_FLUSH, stream.avail_in == 0, count < pieceSize { return }
-            }
+        pump(&stream, input, { CZlib.deflate(&$0, flush) }) { piece, status, left in
+            if !piece.isEmpty { consume(piece) }
+            if status == Z_STREAM_END || status < 0 { return false }
+            // Without Z_FINISH, done once all input is taken and the output was not full.
+            return !(flush == Z_NO_FLUSH && left == 0 && piece.count < pieceSize)
         }
-        stream.next_in = nil
     }
+}
+
+/// Feeds `input` to `stream` and runs `step` (inflate or deflate) into a piece of ``pieceSize`` bytes again and
+/// again, handing `output` each piece with the step's status and the input left, while it answers true. The input
+/// is read in place (zlib does not write to it): a slice of a mapped change set is not copied.
+private func pump(
+    _ stream: inout z_stream, _ input: Data, _ step: (inout z_stream) -> Int32,
+    _ output: (_ piece: Data, _ status: Int32, _ left: uInt) -> Bool
+) {
+    var chunk = Data(count: pieceSize)
+    input.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+        stream.next_in = UnsafeMutablePointer(mutating: bytes.baseAddress?.assumingMemoryBound(to: Bytef.self))
+        stream.avail_in = uInt(bytes.count)
+        while true {
+            let status = chunk.withUnsafeMutableBytes { buffer in
+                stream.next_out = buffer.baseAddress?.assumingMemoryBound(to: Bytef.self)
+                stream.avail_out = uInt(pieceSize)
+                return step(&stream)
+            }
+            guard output(chunk.prefix(pieceSize - Int(stream.avail_out)), status, stream.avail_in) else { break }
+        }
+    }
+    stream.next_in = nil
 }
