@@ -16,6 +16,11 @@ enum SyncMethods {
         ],
     ]
     /// A staged transfer's token.
+    /// Which change sets an export holds: what an office lacks (`for`), or what a holder of a vector lacks (`since`).
+    static let exportFilter: [RPCMethod.Param] = [
+        .init("for", ["type": "string"], "An office id, id prefix or name."),
+        .init("since", ["type": "string"], "A version vector as OFFICE:SEQ,OFFICE:SEQ (sync.status prints one)."),
+    ]
     static let token: JSONValue = ["type": "string", "pattern": "^[0-9a-z]{20}$"]
     static let held: JSONValue = [
         "type": "array",
@@ -148,10 +153,7 @@ enum SyncMethods {
                 "sync.export",
                 "A bundle (base64) of the change sets an office lacks: `for` an office (what it is known to hold), or "
                     + "`since` a version vector; neither gives everything.",
-                params: [
-                    .init("for", ["type": "string"], "An office id, id prefix or name."),
-                    .init("since", ["type": "string"], "A version vector as OFFICE:SEQ,OFFICE:SEQ (sync.status prints one)."),
-                ],
+                params: exportFilter,
                 result: [
                     "type": "object", "required": ["bundle", "change_sets", "bytes", "since"], "additionalProperties": false,
                     "properties": [
@@ -188,10 +190,7 @@ enum SyncMethods {
                 "Writes a bundle of the change sets an office lacks (`for` or `since`, as sync.export) to a file the "
                     + "daemon keeps for this connection, one change set at a time; read it with sync.export.chunk. For "
                     + "bundles of any size.",
-                params: [
-                    .init("for", ["type": "string"], "An office id, id prefix or name."),
-                    .init("since", ["type": "string"], "A version vector as OFFICE:SEQ,OFFICE:SEQ (sync.status prints one)."),
-                ],
+                params: exportFilter,
                 result: [
                     "type": "object", "required": ["export", "change_sets", "bytes", "since"], "additionalProperties": false,
                     "properties": [
