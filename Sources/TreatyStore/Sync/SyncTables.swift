@@ -128,14 +128,12 @@ enum SyncTables {
                 origin, Int64(envelope.seq), Int64(bitPattern: envelope.clock), envelope.user,
                 large ? encoded.count.databaseValue : encoded.databaseValue,
             ])
+        let rowid = db.lastInsertedRowID
         if !applied {
             try db.cachedStatement(sql: "INSERT INTO sync_held (origin, seq) VALUES (?, ?)")
                 .execute(arguments: [origin, Int64(envelope.seq)])
         }
         guard large else { return }
-        let rowid = try Int64.fetchOne(
-            db.cachedStatement(sql: "SELECT rowid FROM sync_log WHERE origin = ? AND seq = ?"),
-            arguments: [origin, Int64(envelope.seq)])!
         try withBlob(db, rowid: rowid, writable: true) { blob in
             var start = encoded.startIndex
             while start < encoded.endIndex {
