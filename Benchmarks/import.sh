@@ -58,7 +58,7 @@ for run in $(seq "$RUNS"); do
     OR tbl_name IN (SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%created_office%')" \
     > "$work/schema.sql"
   references+=("$("$work/reference_import" "$work/reference.sqlite" "$work/schema.sql" "$work/input.jsonl" \
-    person:name statement:text 2>/dev/null)")
+    person:name statement:text)")
   echo "  run $run: import ${imports[-1]} s, merge ${merges[-1]} s, reference ${references[-1]} s, database ${sizes[-1]} bytes"
 done
 import=$(median "${imports[@]}"); merge=$(median "${merges[@]}"); reference=$(median "${references[@]}")

@@ -77,9 +77,21 @@ static sqlite3_stmt *prepare_index(const char *kind, const char *fields) {
         snprintf(document + strlen(document), sizeof document - strlen(document), "%sifnull(json_extract(?1, '$.%s') || char(10), '')",
                  *document ? " || " : "", field);
     }
-    snprintf(sql, sizeof sql,
-             "INSERT INTO search_fts (rowid, kind, id, text, phonetic) "
-             "SELECT ?2, '%s', json_extract(?1, '$.id'), d, d FROM (SELECT rtrim(%s, char(10)) AS d)", kind, document);
+    // Treaty's index is contentless (text and phonetic); an older one also had kind and id columns.
+    sqlite3_stmt *columns;
+    check(sqlite3_prepare_v2(db, "SELECT count(*) FROM pragma_table_info('search_fts') WHERE name = 'kind'", -1, &columns, NULL),
+          "search_fts");
+    check(sqlite3_step(columns), "search_fts");
+    int keyed = sqlite3_column_int(columns, 0);
+    sqlite3_finalize(columns);
+    if (keyed)
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO search_fts (rowid, kind, id, text, phonetic) "
+                 "SELECT ?2, '%s', json_extract(?1, '$.id'), d, d FROM (SELECT rtrim(%s, char(10)) AS d)", kind, document);
+    else
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO search_fts (rowid, text, phonetic) SELECT ?2, d, d FROM (SELECT rtrim(%s, char(10)) AS d)",
+                 document);
     sqlite3_stmt *index;
     check(sqlite3_prepare_v2(db, sql, -1, &index, NULL), sql);
     return index;
@@ -142,6 +154,5 @@ int main(int argc, char **argv) {
     check(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), "COMMIT");
     clock_gettime(CLOCK_MONOTONIC, &end);
     printf("%.2f\n", (end.tv_sec - start.tv_sec) + (end.tv_nsec - start.tv_nsec) / 1e9);
-    fprintf(stderr, "%lld rows\n", rows);
     return 0;
 }

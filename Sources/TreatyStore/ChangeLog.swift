@@ -19,6 +19,11 @@ public struct ChangeEntry: Sendable, Encodable {
 
 /// Writes and reads the change log. Every write appends to it in its own transaction, so the log and the
 /// records never disagree.
+///
+/// A creation stores no values (`before` and `after` NULL): they are the record's fields now, with every later
+/// change to it undone, newest first (each later entry keeps the values it changed from). So the log holds no
+/// second copy of what was imported or merged, and needs nothing but itself and the record to show it; an entry
+/// that changed nothing (a delete) undoes nothing.
 enum ChangeLog {
     static func append(
         _ db: Database, operation: String, record: Record, before: [String: JSONValue], after: [String: JSONValue],
@@ -29,11 +34,33 @@ enum ChangeLog {
                 INSERT INTO change_log (at, office, user, record_id, kind, operation, before, after)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """)
+        let created = operation == ChangeEvent.Operation.created.rawValue
         try statement.execute(
             arguments: [
-                at, office, user, record.id, record.kind.rawValue, operation, JSONCodec.string(.object(before)),
-                JSONCodec.string(.object(after)),
+                at, office, user, record.id, record.kind.rawValue, operation,
+                created ? nil : JSONCodec.string(.object(before)), created ? nil : JSONCodec.string(.object(after)),
             ])
+    }
+
+    /// The fields a record was created with: its fields now, with the changes logged after `seq` undone.
+    static func createdFields(_ db: Database, id: String, seq: Int64) throws -> [String: JSONValue] {
+        guard let kind = try RecordRows.kind(of: id, db), var fields = try RecordRows.fetch(db, kind: kind, id: id)?.fields
+        else { return [:] }
+        let later = try Row.fetchAll(
+            db.cachedStatement(
+                sql: "SELECT before, after FROM change_log WHERE record_id = ? AND seq > ? ORDER BY seq DESC"),
+            arguments: [id, seq])
+        for entry in later {
+            let before = decode(entry["before"])
+            for name in decode(entry["after"]).keys {
+                if let value = before[name], !value.isNull { fields[name] = value } else { fields.removeValue(forKey: name) }
+            }
+        }
+        return fields
+    }
+
+    static func decode(_ text: String?) -> [String: JSONValue] {
+        text.flatMap { try? JSONCodec.decode($0) }?.objectValue ?? [:]
     }
 
     /// The fields whose values differ between two versions of a record.
@@ -83,13 +110,13 @@ extension TreatyStore {
                 arguments: StatementArguments(arguments + [limit.databaseValue]))
             return try rows.reversed().map { row in
                 let id: String = row["record_id"]
-                let decode = { (text: String?) -> [String: JSONValue] in
-                    text.flatMap { try? JSONCodec.decode($0) }?.objectValue ?? [:]
-                }
+                let seq: Int64 = row["seq"]
+                let stored: String? = row["after"]
+                let after = try stored == nil ? ChangeLog.createdFields(db, id: id, seq: seq) : ChangeLog.decode(stored)
                 return ChangeEntry(
-                    seq: row["seq"], at: row["at"], office: row["office"], user: row["user"], recordId: id,
+                    seq: seq, at: row["at"], office: row["office"], user: row["user"], recordId: id,
                     kind: row["kind"], label: try Lookup.ref(db, id)?.label, operation: row["operation"],
-                    before: decode(row["before"]), after: decode(row["after"]))
+                    before: ChangeLog.decode(row["before"]), after: after)
             }
         }
     }

@@ -7,7 +7,7 @@ import TreatyModel
 /// ``Schema`` as it stood at version 1; a later change to ``Schema`` comes with a migration of its own
 /// (a test checks that the migrated tables and ``Schema`` agree).
 enum Migrations {
-    static let names = ["v1-records", "v2-search", "v3-change-log", "v4-sync", "v5-sync-held"]
+    static let names = ["v1-records", "v2-search", "v3-change-log", "v4-sync", "v5-sync-held", "v6-lean-storage"]
 
     static func migrator(upTo last: String? = nil) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -41,7 +41,7 @@ enum Migrations {
                     sql: "INSERT INTO record_index (id, kind) SELECT id, ? FROM \"\(kind.rawValue)\"",
                     arguments: [kind.rawValue])
             }
-            try SearchIndex.rebuild(db)
+            // The index is filled by v6-lean-storage, which lays it out anew.
         }
         migrator.registerMigration("v3-change-log") { db in
             // Local history: each change with who, when, from which office, and the fields before and after.
@@ -69,6 +69,22 @@ enum Migrations {
         migrator.registerMigration("v5-sync-held") { db in
             // Reads the held rows' small columns only: no envelope is loaded.
             try db.execute(sql: SyncTables.heldMigration)
+        }
+        guard last != "v5-sync-held" else { return migrator }
+        migrator.registerMigration("v6-lean-storage") { db in
+            // One copy of each text: a search index that keeps no copy of its documents, a change log whose
+            // creations keep no copy of the record (see SearchIndex and ChangeLog), and change sets deflated.
+            try db.execute(sql: "DROP TABLE search_fts")
+            try db.execute(
+                sql: """
+                    CREATE VIRTUAL TABLE search_fts USING fts5(
+                        text, phonetic, content = '', tokenize = 'unicode61 remove_diacritics 2'
+                    )
+                    """)
+            try SearchIndex.rebuild(db)
+            try db.execute(sql: "UPDATE change_log SET before = NULL, after = NULL WHERE operation = 'created'")
+            // Change sets logged from now on are stored deflated when that is smaller (adding a column rewrites no row).
+            try db.execute(sql: "ALTER TABLE sync_log ADD COLUMN deflated INTEGER NOT NULL DEFAULT 0")
         }
         return migrator
     }

@@ -20,6 +20,12 @@ public struct SearchHit: Sendable, Hashable {
 /// first. bm25 costs grow with the number of matches, so when a query matches more than
 /// ``rankingWindow`` records, only the newest that many are ranked (found in reverse rowid order, which
 /// FTS5 answers without scoring).
+///
+/// The index is contentless (`content=''`): it keeps the words, not a copy of the text, which the record tables
+/// hold already (a copy was a fifth of the database). A document's rowid is its record's `record_index.seq`;
+/// its text is made again from the record when a search shows a passage. A contentless index forgets a document
+/// only when told the very text it indexed, so every write takes the documents it may change out of the index
+/// before it changes anything (``detach(_:kind:id:owners:)``) and puts them back after (``attach(_:_:)``).
 enum SearchIndex {
     static let rankingWindow = 2000
 
@@ -29,33 +35,64 @@ enum SearchIndex {
             kind != .name && kind != .office && kind != .membership && kind.fields.contains(where: \.searchable)
         })
 
-    /// Rewrites the document of `record` (and of its owner, for a name).
-    static func reindex(_ db: Database, _ record: Record) throws {
-        if record.kind == .name, let owner = record.text("owner_id"), let kind = try RecordRows.kind(of: owner, db),
-            let ownerRecord = try RecordRows.fetch(db, kind: kind, id: owner)
-        {
-            try reindex(db, ownerRecord)
-            return
+    /// Takes out of the index the documents a write of the record `kind` `id` may change: its own, or for a name,
+    /// its owners' (`owners`: the owner before and after the write). Call it before the write changes anything,
+    /// and ``attach(_:_:)`` with what it returns after.
+    static func detach(_ db: Database, kind: RecordKind, id: String, owners: [String?] = []) throws -> [String] {
+        let ids = kind == .name ? Array(Set(owners.compactMap { $0 })) : [id]
+        for id in ids {
+            if let record = try stored(db, id) { try write(db, record, remove: true) }
         }
-        guard indexedKinds.contains(record.kind),
+        return ids
+    }
+
+    /// Puts back into the index the documents ``detach(_:kind:id:owners:)`` took out, as they are now.
+    static func attach(_ db: Database, _ ids: [String]) throws {
+        for id in ids {
+            if let record = try stored(db, id) { try write(db, record, remove: false) }
+        }
+    }
+
+    /// Indexes a record just created (a name: its owner's document changes, so detach and attach that).
+    static func add(_ db: Database, _ record: Record) throws {
+        try write(db, record, remove: false)
+    }
+
+    private static func stored(_ db: Database, _ id: String) throws -> Record? {
+        guard let kind = try RecordRows.kind(of: id, db), indexedKinds.contains(kind) else { return nil }
+        return try RecordRows.fetch(db, kind: kind, id: id)
+    }
+
+    /// Inserts the record's document, or removes it with the `delete` command and the text it was indexed with.
+    private static func write(_ db: Database, _ record: Record, remove: Bool) throws {
+        guard indexedKinds.contains(record.kind), record.provenance?.deleted != true,
             let seq = try Int64.fetchOne(
                 db.cachedStatement(sql: "SELECT seq FROM record_index WHERE id = ?"), arguments: [record.id])
         else { return }
-        try db.cachedStatement(sql: "DELETE FROM search_fts WHERE rowid = ?").execute(arguments: [seq])
-        guard record.provenance?.deleted != true else { return }
+        // Deleting a document that is not in the index would damage it (a record written around treatyd).
+        if remove,
+            try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM search_fts_docsize WHERE id = ?"), arguments: [seq])
+                == nil
+        {
+            return
+        }
         let text = try document(db, record)
         guard !text.isEmpty else { return }
-        try db.cachedStatement(sql: "INSERT INTO search_fts (rowid, kind, id, text, phonetic) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: [seq, record.kind.rawValue, record.id, text, NameFolding.phonetic(text)])
+        let statement =
+            remove
+            ? try db.cachedStatement(
+                sql: "INSERT INTO search_fts (search_fts, rowid, text, phonetic) VALUES ('delete', ?, ?, ?)")
+            : try db.cachedStatement(sql: "INSERT INTO search_fts (rowid, text, phonetic) VALUES (?, ?, ?)")
+        try statement.execute(arguments: [seq, text, NameFolding.phonetic(text)])
     }
 
     /// Rebuilds every document from the tables.
     static func rebuild(_ db: Database) throws {
-        try db.execute(sql: "DELETE FROM search_fts")
+        try db.execute(sql: "INSERT INTO search_fts (search_fts) VALUES ('delete-all')")
         for kind in RecordKind.allCases where indexedKinds.contains(kind) {
             let rows = try Row.fetchCursor(db, sql: "SELECT * FROM \"\(kind.rawValue)\" WHERE deleted = 0")
             while let row = try rows.next() {
-                try reindex(db, RecordRows.record(from: row, kind: kind))
+                try add(db, RecordRows.record(from: row, kind: kind))
             }
         }
     }
@@ -95,17 +132,19 @@ enum SearchIndex {
         let match = clauses.joined(separator: " AND ")
         var filter = "search_fts MATCH ?"
         if let kinds, !kinds.isEmpty {
-            filter += " AND kind IN (\(kinds.map { "'\($0.rawValue)'" }.joined(separator: ", ")))"
+            filter += " AND r.kind IN (\(kinds.map { "'\($0.rawValue)'" }.joined(separator: ", ")))"
         }
+        let from = "search_fts JOIN record_index r ON r.seq = search_fts.rowid"
         // Bound the ranking work: the rowid of the newest `rankingWindow`-th match, if there are that many.
         let floor = try Int64.fetchOne(
-            db.cachedStatement(sql: "SELECT rowid FROM search_fts WHERE \(filter) ORDER BY rowid DESC LIMIT 1 OFFSET ?"),
+            db.cachedStatement(
+                sql: "SELECT search_fts.rowid FROM \(from) WHERE \(filter) ORDER BY search_fts.rowid DESC LIMIT 1 OFFSET ?"),
             arguments: [match, rankingWindow - 1]) ?? Int64.min
         let rows = try Row.fetchAll(
             db.cachedStatement(
                 sql: """
-                    SELECT kind, id, text, bm25(search_fts, 0.0, 0.0, 10.0, 1.0) AS score
-                    FROM search_fts WHERE \(filter) AND rowid >= ?
+                    SELECT r.kind, r.id, bm25(search_fts, 10.0, 1.0) AS score
+                    FROM \(from) WHERE \(filter) AND search_fts.rowid >= ?
                     ORDER BY score LIMIT ?
                     """),
             arguments: [match, floor, limit * 3])
@@ -113,10 +152,11 @@ enum SearchIndex {
         for row in rows {
             guard let kind = RecordKind(rawValue: row["kind"]) else { continue }
             let id: String = row["id"]
-            let text: String = row["text"]
+            guard let record = try RecordRows.fetch(db, kind: kind, id: id) else { continue }
+            let text = try document(db, record)
             let (passage, exact) = passage(in: text, exact: Set(exactWords), phonetic: Set(phoneticWords))
-            let label = try RecordRows.fetch(db, kind: kind, id: id)?.label ?? id
-            hits.append(SearchHit(kind: kind, id: id, label: label, passage: passage, exact: exact, score: row["score"]))
+            hits.append(
+                SearchHit(kind: kind, id: id, label: record.label, passage: passage, exact: exact, score: row["score"]))
         }
         // Exact spellings first, then by score; ties by id so the order is stable.
         hits.sort { ($0.exact ? 0 : 1, $0.score, $0.id) < ($1.exact ? 0 : 1, $1.score, $1.id) }

@@ -47,12 +47,16 @@ enum Writes {
         }
         try checkReferences(db, record, changed: Set(record.fields.keys), ledger: deferReferences, line: line)
         let stamp = provenance ?? context.newProvenance()
+        // A name changes its owner's document; any other record's is new.
+        let owners =
+            record.kind == .name ? try SearchIndex.detach(db, kind: .name, id: record.id, owners: [record.text("owner_id")]) : []
         try db.cachedStatement(sql: RecordRows.insertSQL(for: record.kind))
             .execute(arguments: StatementArguments(RecordRows.values(for: record, provenance: stamp)))
         try db.cachedStatement(sql: "INSERT INTO record_index (id, kind) VALUES (?, ?)")
             .execute(arguments: [record.id, record.kind.rawValue])
         record.provenance = stamp
-        try SearchIndex.reindex(db, record)
+        try SearchIndex.add(db, record)
+        try SearchIndex.attach(db, owners)
         try ChangeLog.append(
             db, operation: "created", record: record, before: [:], after: record.fields, at: stamp.updatedAt,
             office: stamp.updatedOffice, user: stamp.updatedUser)
@@ -64,6 +68,7 @@ enum Writes {
         _ db: Database, id: String, version: Int64, set changes: [String: JSONValue], context: WriteContext
     ) throws -> Record {
         var record = try current(db, id: id)
+        let stored = record
         guard var provenance = record.provenance else { throw StoreError.notFound(id) }
         guard !provenance.deleted else { throw StoreError.deleted(id) }
         guard provenance.version == version else {
@@ -82,7 +87,7 @@ enum Writes {
         provenance.updatedAt = context.now
         provenance.updatedOffice = context.office
         provenance.updatedUser = context.user
-        try save(db, record, provenance: provenance)
+        try save(db, record, provenance: provenance, replacing: stored)
         let (before, after) = ChangeLog.difference(old, record.fields)
         try ChangeLog.append(
             db, operation: "updated", record: record, before: before, after: after, at: context.now,
@@ -106,7 +111,7 @@ enum Writes {
         provenance.updatedAt = context.now
         provenance.updatedOffice = context.office
         provenance.updatedUser = context.user
-        try save(db, record, provenance: provenance)
+        try save(db, record, provenance: provenance, replacing: record)
         try ChangeLog.append(
             db, operation: "deleted", record: record, before: record.fields, after: [:], at: context.now,
             office: context.office, user: context.user)
@@ -118,9 +123,11 @@ enum Writes {
         throws
     {
         try checkReferences(db, record, changed: Set(record.fields.keys), ledger: ledger, line: line)
-        let old = try RecordRows.fetch(db, kind: record.kind, id: record.id)?.fields ?? [:]
-        try save(db, record, provenance: provenance)
-        let (before, after) = ChangeLog.difference(old, record.fields)
+        guard let stored = try RecordRows.fetch(db, kind: record.kind, id: record.id) else {
+            throw StoreError.notFound(record.id)
+        }
+        try save(db, record, provenance: provenance, replacing: stored)
+        let (before, after) = ChangeLog.difference(stored.fields, record.fields)
         try ChangeLog.append(
             db, operation: provenance.deleted ? "deleted" : "updated", record: record, before: before, after: after,
             at: provenance.updatedAt, office: provenance.updatedOffice, user: provenance.updatedUser)
@@ -132,11 +139,14 @@ enum Writes {
         return record
     }
 
-    private static func save(_ db: Database, _ record: Record, provenance: Provenance) throws {
+    /// Writes a new version of the `stored` record, keeping the search index in step.
+    private static func save(_ db: Database, _ record: Record, provenance: Provenance, replacing stored: Record) throws {
+        let documents = try SearchIndex.detach(
+            db, kind: record.kind, id: record.id, owners: [stored.text("owner_id"), record.text("owner_id")])
         let values = RecordRows.values(for: record, provenance: provenance)
         try db.cachedStatement(sql: RecordRows.updateSQL(for: record.kind))
             .execute(arguments: StatementArguments(Array(values.dropFirst()) + [record.id.databaseValue]))
-        try SearchIndex.reindex(db, record.with(provenance))
+        try SearchIndex.attach(db, documents)
     }
 
     /// Checks that every changed reference names a live record of an allowed kind, and that provision

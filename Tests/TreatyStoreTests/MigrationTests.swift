@@ -66,4 +66,48 @@ struct MigrationTests {
                 HeldChangeSet(origin: office, seq: 6, reason: "waiting for change set 5"),
             ])
     }
+
+    @Test("A version-5 database gets a search index without a copy of the text, and history without copies of creations")
+    func fromV5() async throws {
+        let directory = NSTemporaryDirectory() + "treaty-migration-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/treaty.sqlite"
+        let old = try DatabaseQueue(path: path)
+        try Migrations.migrator(upTo: "v5-sync-held").migrate(old)
+        try await old.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO person (id, name, note, created_at, created_office, created_user, updated_at,
+                        updated_office, updated_user, version, deleted)
+                    VALUES ('oldperson', 'Hikmət Hacıyev', 'spokesman', '2024-01-01T00:00:00.000Z', 'o', 'u',
+                        '2024-02-01T00:00:00.000Z', 'o', 'u', 2, 0);
+                    INSERT INTO record_index (id, kind) VALUES ('oldperson', 'person');
+                    INSERT INTO search_fts (kind, id, text, phonetic) VALUES ('person', 'oldperson', 'Hikmət Hacıyev', 'x');
+                    INSERT INTO change_log (at, office, user, record_id, kind, operation, before, after) VALUES
+                        ('2024-01-01T00:00:00.000Z', 'o', 'u', 'oldperson', 'person', 'created', '{}',
+                         '{"name":"Hikmət Hacıyev","note":"press"}'),
+                        ('2024-02-01T00:00:00.000Z', 'o', 'u', 'oldperson', 'person', 'updated', '{"note":"press"}',
+                         '{"note":"spokesman"}');
+                    """)
+        }
+        try old.close()
+        _ = try OfficeIdentity.create(at: TreatyStore.keyPath(forDatabase: path))
+
+        let store = try TreatyStore.open(path: path)
+        defer { try? store.close() }
+        #expect(try await store.search("Hajiyev").map(\.id) == ["oldperson"])
+        let passage = try await store.search("Hajiyev").first?.passage
+        #expect(passage == "Hikmət [Hacıyev] spokesman")
+        let history = try await store.changes(record: "oldperson")
+        #expect(history.map(\.after) == [["name": "Hikmət Hacıyev", "note": "press"], ["note": "spokesman"]])
+        let (columns, creations) = try store.readSync { db in
+            (
+                try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('search_fts')"),
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM change_log WHERE after IS NULL AND record_id = 'oldperson'")
+            )
+        }
+        #expect(columns == ["text", "phonetic"])
+        #expect(creations == 1)
+    }
 }

@@ -1,3 +1,4 @@
+import GRDB
 import Foundation
 import Testing
 import TreatyModel
@@ -100,6 +101,30 @@ struct ChangeHistoryTests {
         #expect(try await store.changes(user: "bob").count == 1)
         #expect(try await store.changes(since: "2099-01-01").isEmpty)
         await #expect(throws: StoreError.self) { try await store.changes(since: "last week") }
+    }
+
+    @Test("A creation shows the fields it was made with after later edits, a merged edit and a delete, and keeps no copy of them")
+    func creationUndone() async throws {
+        let a = try StoreFixture()
+        let b = try StoreFixture()
+        try await SyncStoreTests.pair([a, b])
+        let person = try await a.store.create(.person, fields: ["name": "Cəlil Xəlilov"], user: "alice")
+        _ = try await a.store.update(person.id, version: 1, set: ["note": "military expert"], user: "bob")
+        _ = try await SyncStoreTests.send(a, b)
+        _ = try await b.store.update(person.id, version: 2, set: ["name": "Jalil Khalilov", "note": .null], user: "baku")
+        _ = try await SyncStoreTests.send(b, a)
+        _ = try await a.store.delete(person.id, user: "carol")
+        for store in [a.store, b.store] {
+            let created = try await store.changes(record: person.id)[0]
+            #expect(created.operation == "created")
+            #expect(created.before == [:])
+            #expect(created.after == ["name": "Cəlil Xəlilov"])
+            let stored = try store.readSync { db in
+                try Row.fetchOne(db, sql: "SELECT before, after FROM change_log WHERE record_id = ? ORDER BY seq LIMIT 1", arguments: [person.id])
+            }
+            #expect(stored?["after"] == nil as String? && stored?["before"] == nil as String?)
+        }
+        #expect(try await a.store.changes(record: person.id).map(\.operation) == ["created", "updated", "updated", "deleted"])
     }
 
     @Test("A failed import leaves no history behind")

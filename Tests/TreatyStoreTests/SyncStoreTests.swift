@@ -147,6 +147,26 @@ struct SyncStoreTests {
         #expect(event?.operation == .created)
     }
 
+    @Test("change sets are stored deflated, and travel as signed")
+    func deflatedLog() async throws {
+        let a = try StoreFixture()
+        let b = try StoreFixture()
+        try await Self.pair([a, b])
+        let note = String(repeating: "the defence cooperation agreement was ratified by parliament; ", count: 200)
+        _ = try await a.store.create(.person, fields: ["name": "Zakir Həsənov", "note": .string(note)], user: "ana")
+        let (deflated, stored) = try a.store.readSync { db in
+            let row = try Row.fetchOne(db, sql: "SELECT deflated, length(envelope) FROM sync_log ORDER BY rowid DESC LIMIT 1")!
+            return (row[0] as Bool, row[1] as Int)
+        }
+        #expect(deflated)
+        #expect(stored < note.utf8.count / 4, "\(stored) bytes stored")
+        let summary = try await Self.send(a, b)
+        #expect(summary.held.isEmpty)
+        #expect(try await b.store.search("Həsənov").first?.passage.contains("[Həsənov]") == true)
+        _ = try await Self.send(b, a)
+        #expect(try await a.store.contentDigest() == (try await b.store.contentDigest()))
+    }
+
     @Test("one small edit in a database of 100,000 records travels in a bundle under 1 KB")
     func smallBundle() async throws {
         let a = try StoreFixture(clock: StoreFixture.tickingClock())

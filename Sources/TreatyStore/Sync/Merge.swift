@@ -229,6 +229,10 @@ struct Merge {
         else { return }
         let columns = RecordRows.columns(of: kind)
         let before = try RecordRows.fetch(db, kind: kind, id: id)
+        let ownerColumn = kind == .name ? columns.firstIndex(of: "owner_id") : nil
+        let documents = try SearchIndex.detach(
+            db, kind: kind, id: id,
+            owners: [before?.text("owner_id"), ownerColumn.flatMap { row.new[$0]?.storage.value as? String }])
         if before == nil {
             guard row.operation == .insert else {
                 throw StoreError.database(
@@ -248,8 +252,8 @@ struct Merge {
                 try merge(kind: kind, id: id, column: columns[index], value: value, envelope: envelope, writer: stamp)
             }
         }
+        try SearchIndex.attach(db, documents)
         guard let after = try RecordRows.fetch(db, kind: kind, id: id), after != before else { return }
-        try SearchIndex.reindex(db, after)
         let operation: ChangeEvent.Operation =
             before == nil ? .created : (after.provenance?.deleted == true && before?.provenance?.deleted != true)
             ? .deleted : .updated
