@@ -10,7 +10,34 @@ import Foundation
 public enum NameFolding {
     /// The phonetic key of `text`: lowercase words of ASCII letters and digits, separated by spaces.
     public static func phonetic(_ text: String) -> String {
-        words(of: text).map(phoneticWord).filter { !$0.isEmpty }.joined(separator: " ")
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else {
+            return words(of: text).map(phoneticWord).filter { !$0.isEmpty }.joined(separator: " ")
+        }
+        // ASCII (most text, and every statement of a large import): one pass over the bytes, one buffer per word.
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 16)
+        var word: [UInt8] = []
+        word.reserveCapacity(32)
+        func flush(_ word: inout [UInt8], into out: inout [UInt8]) {
+            guard !word.isEmpty else { return }
+            smooth(&word)
+            if !out.isEmpty { out.append(0x20) }
+            out.append(contentsOf: word)
+            word.removeAll(keepingCapacity: true)
+        }
+        for byte in text.utf8 {
+            if isASCIIWordByte(byte) {
+                appendASCII(byte, to: &word)
+            } else {
+                flush(&word, into: &out)
+            }
+        }
+        flush(&word, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func isASCIIWordByte(_ byte: UInt8) -> Bool {
+        (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
     }
 
     /// The words of `text`, split at anything that is not a letter or digit.
@@ -21,7 +48,7 @@ public enum NameFolding {
             var start: String.Index?
             var index = text.startIndex
             for byte in text.utf8 {
-                let isWordByte = (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                let isWordByte = isASCIIWordByte(byte)
                 if isWordByte, start == nil { start = index }
                 if !isWordByte, let from = start {
                     words.append(text[from..<index])
@@ -37,7 +64,13 @@ public enum NameFolding {
 
     /// The phonetic key of one word.
     public static func phoneticWord<S: StringProtocol>(_ word: S) -> String {
-        if word.utf8.allSatisfy({ $0 < 0x80 }) { return smooth(asciiWord(word.utf8)) }
+        if word.utf8.allSatisfy({ $0 < 0x80 }) {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(word.utf8.count + 2)
+            for byte in word.utf8 { appendASCII(byte, to: &bytes) }
+            smooth(&bytes)
+            return String(decoding: bytes, as: UTF8.self)
+        }
         var out = ""
         out.reserveCapacity(word.utf8.count)
         for scalar in word.lowercased().unicodeScalars {
@@ -49,59 +82,63 @@ public enum NameFolding {
                 out += base
             }
         }
-        return smooth(out)
+        var bytes = Array(out.utf8)
+        smooth(&bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// The same mapping for ASCII, byte by byte: most words are ASCII, and the Unicode path is slow.
-    private static func asciiWord<C: Collection<UInt8>>(_ bytes: C) -> String {
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count + 2)
-        for var byte in bytes {
-            if (0x41...0x5A).contains(byte) { byte += 0x20 }  // A-Z -> a-z
-            switch byte {
-            case UInt8(ascii: "c"): out.append(UInt8(ascii: "j"))
-            case UInt8(ascii: "q"): out.append(UInt8(ascii: "g"))
-            case UInt8(ascii: "x"): out.append(contentsOf: [UInt8(ascii: "k"), UInt8(ascii: "h")])
-            case 0x61...0x7A, 0x30...0x39: out.append(byte)
-            default: continue
-            }
+    /// The same mapping for one ASCII byte: most words are ASCII, and the Unicode path is slow.
+    private static func appendASCII(_ byte: UInt8, to out: inout [UInt8]) {
+        var byte = byte
+        if (0x41...0x5A).contains(byte) { byte += 0x20 }  // A-Z -> a-z
+        switch byte {
+        case UInt8(ascii: "c"): out.append(UInt8(ascii: "j"))
+        case UInt8(ascii: "q"): out.append(UInt8(ascii: "g"))
+        case UInt8(ascii: "x"):
+            out.append(UInt8(ascii: "k"))
+            out.append(UInt8(ascii: "h"))
+        case 0x61...0x7A, 0x30...0x39: out.append(byte)
+        default: return
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Spots where transliterations of one name differ: `dzh`/`dj` for `j`, `iye`/`ie`, a final `e`/`a`.
-    /// The key is ASCII by now, so this works on bytes.
-    private static func smooth(_ word: String) -> String {
-        var w = Array(word.utf8)
-        for (from, to) in smoothing { w = replacing(from, with: to, in: w) }
+    /// The key is ASCII by now, so this works on bytes, in place.
+    private static func smooth(_ w: inout [UInt8]) {
+        for (from, to) in smoothing { replace(from, with: to, in: &w) }
         if w.count > 3, w.last == UInt8(ascii: "e") { w[w.count - 1] = UInt8(ascii: "a") }
-        return String(decoding: w, as: UTF8.self)
     }
 
+    /// Each replacement is shorter than what it replaces, so it is done in place.
     private static let smoothing: [([UInt8], [UInt8])] = [
         ("dzh", "j"), ("dj", "j"), ("zh", "j"), ("iya", "ia"), ("iye", "ie"), ("iyo", "io"), ("iyu", "iu"), ("yy", "y"),
     ].map { (Array($0.0.utf8), Array($0.1.utf8)) }
 
-    private static func replacing(_ target: [UInt8], with replacement: [UInt8], in bytes: [UInt8]) -> [UInt8] {
-        guard bytes.count >= target.count else { return bytes }
-        var out: [UInt8] = []
-        var i = 0
-        var changed = false
-        while i < bytes.count {
-            if i + target.count <= bytes.count, bytes[i] == target[0], Array(bytes[i..<(i + target.count)]) == target {
-                if !changed {
-                    out.reserveCapacity(bytes.count)
-                    out.append(contentsOf: bytes[..<i])
-                    changed = true
+    /// Replaces every occurrence of `target`, left to right without overlaps.
+    private static func replace(_ target: [UInt8], with replacement: [UInt8], in bytes: inout [UInt8]) {
+        let count = bytes.count
+        guard count >= target.count else { return }
+        var (read, write) = (0, 0)
+        while read < count {
+            var matches = read + target.count <= count
+            var k = 0
+            while matches, k < target.count {
+                matches = bytes[read + k] == target[k]
+                k += 1
+            }
+            if matches {
+                for byte in replacement {
+                    bytes[write] = byte
+                    write += 1
                 }
-                out.append(contentsOf: replacement)
-                i += target.count
+                read += target.count
             } else {
-                if changed { out.append(bytes[i]) }
-                i += 1
+                bytes[write] = bytes[read]
+                write += 1
+                read += 1
             }
         }
-        return changed ? out : bytes
+        bytes.removeLast(count - write)
     }
 
     /// Letters whose transliteration is not their diacritic-free base.

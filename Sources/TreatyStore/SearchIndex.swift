@@ -54,8 +54,8 @@ enum SearchIndex {
     }
 
     /// Indexes a record just created (a name: its owner's document changes, so detach and attach that).
-    static func add(_ db: Database, _ record: Record) throws {
-        try write(db, record, remove: false)
+    static func add(_ db: Database, _ record: Record, seq: Int64? = nil) throws {
+        try write(db, record, remove: false, seq: seq)
     }
 
     private static func stored(_ db: Database, _ id: String) throws -> Record? {
@@ -64,10 +64,12 @@ enum SearchIndex {
     }
 
     /// Inserts the record's document, or removes it with the `delete` command and the text it was indexed with.
-    private static func write(_ db: Database, _ record: Record, remove: Bool) throws {
+    /// `seq`: the record's `record_index.seq`, when the caller has it.
+    private static func write(_ db: Database, _ record: Record, remove: Bool, seq: Int64? = nil) throws {
         guard indexedKinds.contains(record.kind), record.provenance?.deleted != true,
-            let seq = try Int64.fetchOne(
-                db.cachedStatement(sql: "SELECT seq FROM record_index WHERE id = ?"), arguments: [record.id])
+            let seq = try seq
+                ?? Int64.fetchOne(
+                    db.cachedStatement(sql: "SELECT seq FROM record_index WHERE id = ?"), arguments: [record.id])
         else { return }
         // Deleting a document that is not in the index would damage it (a record written around treatyd).
         if remove,

@@ -40,10 +40,9 @@ enum Writes {
                         reason: "must be the SHA-256 (hex) of public_key, a base64 Ed25519 key of 32 bytes"), line: line)
             }
         }
-        if let existing = try RecordRows.kind(of: record.id, db) {
-            throw deferReferences != nil
-                ? StoreError.duplicateID(record.id, line: line)
-                : StoreError.invalidArgument("a \(existing.rawValue) with id \(record.id) exists already")
+        // An import has looked the id up already (an id it holds is an update there).
+        if deferReferences == nil, let existing = try RecordRows.kind(of: record.id, db) {
+            throw StoreError.invalidArgument("a \(existing.rawValue) with id \(record.id) exists already")
         }
         try checkReferences(db, record, changed: Set(record.fields.keys), ledger: deferReferences, line: line)
         let stamp = provenance ?? context.newProvenance()
@@ -55,7 +54,7 @@ enum Writes {
         try db.cachedStatement(sql: "INSERT INTO record_index (id, kind) VALUES (?, ?)")
             .execute(arguments: [record.id, record.kind.rawValue])
         record.provenance = stamp
-        try SearchIndex.add(db, record)
+        try SearchIndex.add(db, record, seq: db.lastInsertedRowID)
         try SearchIndex.attach(db, owners)
         try ChangeLog.append(
             db, operation: "created", record: record, before: [:], after: record.fields, at: stamp.updatedAt,

@@ -61,3 +61,19 @@ extension NameFoldingFastPathTests {
         }
     }
 }
+
+extension NameFoldingFastPathTests {
+    @Test("The one-pass key of ASCII text is the key of its words joined, through the Unicode path")
+    func asciiText() {
+        var generator = SplitMix64(seed: 11)
+        // Letters that the smoothing rules and the mapping touch, often enough to meet.
+        let alphabet = Array("dzhjiyaeouxqcDZHY -.,9\n")
+        for _ in 0..<3000 {
+            let text = String((0..<Int(generator.next() % 40)).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+            // A combining mark on the text sends it down the Unicode path, which folds the mark away.
+            let expected = NameFolding.words(of: text).map { NameFolding.phoneticWord($0 + "\u{301}") }.filter { !$0.isEmpty }
+                .joined(separator: " ")
+            #expect(NameFolding.phonetic(text) == expected, "\(text)")
+        }
+    }
+}

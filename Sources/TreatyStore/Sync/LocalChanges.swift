@@ -81,9 +81,9 @@ final class ChangeSetWriter {
         try SyncTables.log(db, envelope, origin: origin, applied: true)
         try SyncTables.setLastClock(db, stamp)
         let writer = ClockEntry(origin: origin, seq: Int64(seq), clock: Int64(bitPattern: stamp))
-        for row in try Changeset.rows(changeset) {
+        try Changeset.forEachRow(changeset) { row in
             guard let kind = RecordKind(rawValue: row.table), let id = row.key.first?.storage.value as? String else {
-                continue
+                return
             }
             switch row.operation {
             case .insert:
@@ -97,7 +97,7 @@ final class ChangeSetWriter {
                         .execute(arguments: [kind.rawValue, id, columns[index]])
                 }
             case .delete:
-                continue
+                return
             }
         }
     }
