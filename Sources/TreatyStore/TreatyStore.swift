@@ -80,6 +80,10 @@ public final class TreatyStore: Sendable {
             // connection for the pool's life, so setting it here holds.
             try pool.writeWithoutTransaction { db in
                 try db.execute(sql: options.durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
+                // A bulk write's dirty pages stay in memory up to this bound (SQLite's default is 2 MB) instead of
+                // spilling to the WAL mid-transaction, each page again at each spill (profiled: a merge spent 7% in
+                // spilling). Readers keep the default.
+                try db.execute(sql: "PRAGMA cache_size = -\(Self.writerCacheKiB)")
             }
             try Migrations.migrator().migrate(pool)
             try pool.write { db in
@@ -93,6 +97,9 @@ public final class TreatyStore: Sendable {
         try store.ensureOfficeRow(name: officeName)
         return store
     }
+
+    /// The writer's page cache, in KiB.
+    static let writerCacheKiB = 32 << 10
 
     init(
         path: String, office: OfficeIdentity, pool: DatabasePool, clock: @escaping @Sendable () -> Int64,

@@ -229,10 +229,15 @@ struct Merge {
         else { return }
         let columns = RecordRows.columns(of: kind)
         let before = try RecordRows.fetch(db, kind: kind, id: id)
+        // The search documents the row may change come out of the index first (a new record has none yet).
         let ownerColumn = kind == .name ? columns.firstIndex(of: "owner_id") : nil
-        let documents = try SearchIndex.detach(
-            db, kind: kind, id: id,
-            owners: [before?.text("owner_id"), ownerColumn.flatMap { row.new[$0]?.storage.value as? String }])
+        let documents =
+            before == nil && kind != .name
+            ? []
+            : try SearchIndex.detach(
+                db, kind: kind, id: id,
+                owners: [before?.text("owner_id"), ownerColumn.flatMap { row.new[$0]?.storage.value as? String }])
+        var seq: Int64?
         if before == nil {
             guard row.operation == .insert else {
                 throw StoreError.database(
@@ -244,6 +249,7 @@ struct Merge {
             try ClockEntry.set(db, table: kind.rawValue, id: id, column: "", writer)
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO record_index (id, kind) VALUES (?, ?)")
                 .execute(arguments: [id, kind.rawValue])
+            if db.changesCount == 1 { seq = db.lastInsertedRowID }
         } else {
             for (index, value) in row.new.sorted(by: { $0.key < $1.key }) where index > 0 {
                 // A field a concurrent create left empty was not written: it loses to any value, silently.
@@ -252,8 +258,13 @@ struct Merge {
                 try merge(kind: kind, id: id, column: columns[index], value: value, envelope: envelope, writer: stamp)
             }
         }
-        try SearchIndex.attach(db, documents)
-        guard let after = try RecordRows.fetch(db, kind: kind, id: id), after != before else { return }
+        let after = try RecordRows.fetch(db, kind: kind, id: id)
+        if before == nil, kind != .name, let after {
+            try SearchIndex.add(db, after, seq: seq)
+        } else {
+            try SearchIndex.attach(db, documents)
+        }
+        guard let after, after != before else { return }
         let operation: ChangeEvent.Operation =
             before == nil ? .created : (after.provenance?.deleted == true && before?.provenance?.deleted != true)
             ? .deleted : .updated
