@@ -105,7 +105,10 @@ public enum NameFolding {
     /// Spots where transliterations of one name differ: `dzh`/`dj` for `j`, `iye`/`ie`, a final `e`/`a`.
     /// The key is ASCII by now, so this works on bytes, in place.
     private static func smooth(_ w: inout [UInt8]) {
-        for (from, to) in smoothing { replace(from, with: to, in: &w) }
+        // Every pattern holds a z, j or y: most words hold none, and skip the passes.
+        if w.contains(where: { $0 == UInt8(ascii: "z") || $0 == UInt8(ascii: "j") || $0 == UInt8(ascii: "y") }) {
+            for (from, to) in smoothing { replace(from, with: to, in: &w) }
+        }
         if w.count > 3, w.last == UInt8(ascii: "e") { w[w.count - 1] = UInt8(ascii: "a") }
     }
 

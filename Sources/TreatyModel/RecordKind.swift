@@ -60,10 +60,18 @@ public enum RecordKind: String, Sendable, CaseIterable, Codable, Comparable {
     }
 
     /// The fields of this kind, in display order, without `id` and provenance.
-    public var fields: [Field] { Schema.fields(of: self) }
+    public var fields: [Field] { Self.fieldTable[self]! }
 
     /// The field with this name, if the kind has one.
-    public func field(_ name: String) -> Field? { fields.first { $0.name == name } }
+    public func field(_ name: String) -> Field? { Self.fieldsByName[self]![name] }
+
+    /// The schema's fields, made once: building them (doc strings included) for every row read or written was a
+    /// tenth of an import.
+    private static let fieldTable: [RecordKind: [Field]] = Dictionary(
+        uniqueKeysWithValues: allCases.map { ($0, Schema.fields(of: $0)) })
+    private static let fieldsByName: [RecordKind: [String: Field]] = fieldTable.mapValues { fields in
+        Dictionary(fields.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
 
     /// What the kind is, in a line.
     public var summary: String { Schema.summary(of: self) }

@@ -4,6 +4,9 @@ import TreatyModel
 /// References an import makes to records it has not reached yet, kept in a temporary table (not in
 /// memory, so an import of any size runs in constant memory) and checked when the last line is read.
 struct ImportLedger {
+    /// The highest `record_index.seq` before the import: a record above it is one the import made.
+    let lastSeqBefore: Int64
+
     static func begin(_ db: Database) throws -> ImportLedger {
         try db.execute(
             sql: """
@@ -13,7 +16,7 @@ struct ImportLedger {
                 CREATE TEMP TABLE IF NOT EXISTS import_ids (id TEXT PRIMARY KEY NOT NULL);
                 DELETE FROM import_ids;
                 """)
-        return ImportLedger()
+        return ImportLedger(lastSeqBefore: try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM record_index") ?? 0)
     }
 
     func note(_ db: Database, line: Int, kind: RecordKind, field: String, target: String) throws {
@@ -21,7 +24,8 @@ struct ImportLedger {
             .execute(arguments: [line, kind.rawValue, field, target])
     }
 
-    /// Notes that the import carries `id`; false when it carried it already.
+    /// Notes that the import carries `id`, a record that was here before it; false when it carried it already.
+    /// (A record the import made is known by its seq, and needs no note.)
     func claim(_ db: Database, id: String) throws -> Bool {
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO import_ids (id) VALUES (?)").execute(arguments: [id])
         return db.changesCount == 1

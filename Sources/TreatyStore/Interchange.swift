@@ -157,9 +157,15 @@ extension TreatyStore {
             }
             summary.admitted.append(record.id)
         }
-        if !record.id.isEmpty {
-            guard try ledger.claim(db, id: record.id) else { throw StoreError.duplicateID(record.id, line: number) }
-            if let existingKind = try RecordRows.kind(of: record.id, db) {
+        if !record.id.isEmpty,
+            let entry = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT kind, seq FROM record_index WHERE id = ?"), arguments: [record.id])
+        {
+            // Made earlier in this file, or carried twice: either way a second line for one id.
+            guard (entry["seq"] as Int64) <= ledger.lastSeqBefore, try ledger.claim(db, id: record.id) else {
+                throw StoreError.duplicateID(record.id, line: number)
+            }
+            if let existingKind = RecordKind(rawValue: entry["kind"]) {
                 guard existingKind == record.kind else {
                     throw StoreError.invalidArgument(
                         "line \(number): \(record.id) is a \(existingKind.rawValue) here, not a \(record.kind.rawValue)")

@@ -6,9 +6,10 @@ enum RecordRows {
     static let provenanceColumns = Provenance.keys
 
     /// All columns of a kind's table, in table order.
-    static func columns(of kind: RecordKind) -> [String] {
-        ["id"] + kind.fields.map(\.name) + provenanceColumns
-    }
+    static func columns(of kind: RecordKind) -> [String] { columnTable[kind]! }
+
+    private static let columnTable: [RecordKind: [String]] = Dictionary(
+        uniqueKeysWithValues: RecordKind.allCases.map { ($0, ["id"] + $0.fields.map(\.name) + provenanceColumns) })
 
     static func record(from row: Row, kind: RecordKind) -> Record {
         var fields: [String: JSONValue] = [:]

@@ -46,6 +46,18 @@ struct BadInputTests {
         #expect(try await fixture.store.search("Verdiyev").isEmpty)
     }
 
+    @Test("A file that carries a record already here twice is refused at its second line, and nothing changes")
+    func existingRecordTwice() async throws {
+        let fixture = try StoreFixture()
+        _ = try await fixture.store.importJSONLines(from: try fixture.file("one.jsonl", lines: [Self.good]), user: "t")
+        let edit = #"{"type":"person","id":"goodperson","name":"Elşən Verdiyev","note":"edited"}"#
+        let path = try fixture.file("twice.jsonl", lines: [edit, #"{"type":"person","name":"Other"}"#, edit])
+        await #expect(throws: StoreError.duplicateID("goodperson", line: 3)) {
+            try await fixture.store.importJSONLines(from: path, user: "t")
+        }
+        #expect(try await fixture.store.get("goodperson").text("note") == nil)
+    }
+
     @Test("Creating through the API refuses the same mistakes", arguments: [
         (RecordKind.person, ["note": JSONValue.string("x")] as [String: JSONValue], "invalid_record"),
         (.lifecycleEvent, ["agreement_id": "nothere", "kind": "signed"], "dangling_reference"),

@@ -37,7 +37,7 @@ actor ImportStaging {
         guard var entry = staged[token], entry.owner == ObjectIdentifier(owner) else { throw Self.unknown(token) }
         var data = Data()
         for line in lines {
-            guard !line.contains("\n") else { throw .invalidParams("a line of an import chunk may not contain a newline") }
+            guard !line.utf8.contains(0x0A) else { throw .invalidParams("a line of an import chunk may not contain a newline") }
             data.append(contentsOf: line.utf8)
             data.append(0x0A)
         }
