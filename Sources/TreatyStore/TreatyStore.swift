@@ -99,7 +99,7 @@ public final class TreatyStore: Sendable {
     }
 
     /// The writer's page cache, in KiB.
-    static let writerCacheKiB = 32 << 10
+    package static let writerCacheKiB = 32 << 10
 
     init(
         path: String, office: OfficeIdentity, pool: DatabasePool, clock: @escaping @Sendable () -> Int64,
