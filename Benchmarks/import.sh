@@ -68,4 +68,5 @@ printf "%-10s %9s %12s | %-34s %9s | %s\n" what seconds "records/s" reference "s
 printf "%-10s %9s %12s | %-34s %9s | %sx\n" import "$import" "$(rate "$import")" "SQLite, same tables and FTS5" "$reference" "$(ratio "$import" "$reference")"
 printf "%-10s %9s %12s | %-34s %9s | %sx\n" merge "$merge" "$(rate "$merge")" "SQLite, same tables and FTS5" "$reference" "$(ratio "$merge" "$reference")"
 echo "           (cr-sqlite publishes 11,000-20,000 merged changes/s: 100,000 in 5-9 s on an M1 Max)"
-printf "%-10s %9s bytes, %sx the JSON Lines (%s bytes)\n" database "${size%.*}" "$(ratio "$size" "$input_bytes")" "$input_bytes"
+printf "%-10s %9s bytes, %sx the JSON Lines (%s bytes)\n" database "${size%.*}" \
+  "$(python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.2f}')" "$size" "$input_bytes")" "$input_bytes"
