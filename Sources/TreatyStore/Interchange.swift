@@ -157,41 +157,36 @@ extension TreatyStore {
             }
             summary.admitted.append(record.id)
         }
-        if !record.id.isEmpty,
-            let entry = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT kind, seq FROM record_index WHERE id = ?"), arguments: [record.id])
-        {
+        if !record.id.isEmpty, let entry = try RecordRows.indexEntry(of: record.id, db) {
             // Made earlier in this file, or carried twice: either way a second line for one id.
-            guard (entry["seq"] as Int64) <= ledger.lastSeqBefore, try ledger.claim(db, id: record.id) else {
+            guard entry.seq <= ledger.lastSeqBefore, try ledger.claim(db, id: record.id) else {
                 throw StoreError.duplicateID(record.id, line: number)
             }
-            if let existingKind = RecordKind(rawValue: entry["kind"]) {
-                guard existingKind == record.kind else {
-                    throw StoreError.invalidArgument(
-                        "line \(number): \(record.id) is a \(existingKind.rawValue) here, not a \(record.kind.rawValue)")
-                }
-                guard let existing = try RecordRows.fetch(db, kind: existingKind, id: record.id),
-                    let current = existing.provenance
-                else { return }
-                let version = record.provenance?.version ?? current.version
-                if let incoming = record.provenance, version > current.version {
-                    try Writes.replace(db, record, provenance: incoming, ledger: ledger, line: number)
-                    summary.updated += 1
-                } else if let edits = Self.edits(from: existing, to: record), record.provenance?.deleted != true {
-                    // Other content: at the version stored here it is an edit (the next version); at an older one
-                    // it was made on an outdated copy, and applying it would undo what came since.
-                    guard version == current.version, !current.deleted else {
-                        summary.stale += 1
-                        if summary.staleLines.count < ImportSummary.staleLinesListed { summary.staleLines.append(number) }
-                        return
-                    }
-                    _ = try Writes.update(db, id: record.id, version: current.version, set: edits, context: context)
-                    summary.updated += 1
-                } else {
-                    summary.unchanged += 1
-                }
-                return
+            guard entry.kind == record.kind else {
+                throw StoreError.invalidArgument(
+                    "line \(number): \(record.id) is a \(entry.kind.rawValue) here, not a \(record.kind.rawValue)")
             }
+            guard let existing = try RecordRows.fetch(db, kind: entry.kind, id: record.id),
+                let current = existing.provenance
+            else { return }
+            let version = record.provenance?.version ?? current.version
+            if let incoming = record.provenance, version > current.version {
+                try Writes.replace(db, record, provenance: incoming, ledger: ledger, line: number)
+                summary.updated += 1
+            } else if let edits = Self.edits(from: existing, to: record), record.provenance?.deleted != true {
+                // Other content: at the version stored here it is an edit (the next version); at an older one
+                // it was made on an outdated copy, and applying it would undo what came since.
+                guard version == current.version, !current.deleted else {
+                    summary.stale += 1
+                    if summary.staleLines.count < ImportSummary.staleLinesListed { summary.staleLines.append(number) }
+                    return
+                }
+                _ = try Writes.update(db, id: record.id, version: current.version, set: edits, context: context)
+                summary.updated += 1
+            } else {
+                summary.unchanged += 1
+            }
+            return
         }
         try Writes.create(
             db, record, context: context, provenance: record.provenance, deferReferences: ledger, line: number)

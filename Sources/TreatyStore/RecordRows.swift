@@ -96,7 +96,20 @@ enum RecordRows {
 
     /// The kind of the record with this full id, if it exists.
     static func kind(of id: String, _ db: Database) throws -> RecordKind? {
-        let statement = try db.cachedStatement(sql: "SELECT kind FROM record_index WHERE id = ?")
-        return try String.fetchOne(statement, arguments: [id]).flatMap(RecordKind.init(rawValue:))
+        try indexEntry(of: id, db)?.kind
+    }
+
+    /// A record's row in the id index: its kind, and its `seq` (also its search document's rowid).
+    struct IndexEntry {
+        let kind: RecordKind
+        let seq: Int64
+    }
+
+    /// The id index's row for this full id, if the record exists.
+    static func indexEntry(of id: String, _ db: Database) throws -> IndexEntry? {
+        let statement = try db.cachedStatement(sql: "SELECT kind, seq FROM record_index WHERE id = ?")
+        return try Row.fetchOne(statement, arguments: [id]).flatMap { row in
+            RecordKind(rawValue: row[0]).map { IndexEntry(kind: $0, seq: row[1]) }
+        }
     }
 }

@@ -41,7 +41,7 @@ enum SearchIndex {
     static func detach(_ db: Database, kind: RecordKind, id: String, owners: [String?] = []) throws -> [String] {
         let ids = kind == .name ? Array(Set(owners.compactMap { $0 })) : [id]
         for id in ids {
-            if let record = try stored(db, id) { try write(db, record, remove: true) }
+            if let (record, seq) = try stored(db, id) { try write(db, record, remove: true, seq: seq) }
         }
         return ids
     }
@@ -49,7 +49,7 @@ enum SearchIndex {
     /// Puts back into the index the documents ``detach(_:kind:id:owners:)`` took out, as they are now.
     static func attach(_ db: Database, _ ids: [String]) throws {
         for id in ids {
-            if let record = try stored(db, id) { try write(db, record, remove: false) }
+            if let (record, seq) = try stored(db, id) { try write(db, record, remove: false, seq: seq) }
         }
     }
 
@@ -58,9 +58,12 @@ enum SearchIndex {
         try write(db, record, remove: false, seq: seq)
     }
 
-    private static func stored(_ db: Database, _ id: String) throws -> Record? {
-        guard let kind = try RecordRows.kind(of: id, db), indexedKinds.contains(kind) else { return nil }
-        return try RecordRows.fetch(db, kind: kind, id: id)
+    /// The record with this id and its document's rowid, when it is of a kind with a document.
+    private static func stored(_ db: Database, _ id: String) throws -> (Record, Int64)? {
+        guard let entry = try RecordRows.indexEntry(of: id, db), indexedKinds.contains(entry.kind),
+            let record = try RecordRows.fetch(db, kind: entry.kind, id: id)
+        else { return nil }
+        return (record, entry.seq)
     }
 
     /// Inserts the record's document, or removes it with the `delete` command and the text it was indexed with.
