@@ -50,12 +50,17 @@ struct NameFoldingFastPathTests {
 }
 
 extension NameFoldingFastPathTests {
+    /// Text of fewer than `length` characters drawn from `alphabet`.
+    static func randomText(from alphabet: [Character], shorterThan length: UInt64, _ generator: inout SplitMix64) -> String {
+        String((0..<Int(generator.next() % length)).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+    }
+
     @Test("Splitting ASCII text on bytes gives the words Character properties give")
     func asciiWords() {
         var generator = SplitMix64(seed: 7)
         let alphabet = Array("ab Z9-,.'\"()/_\n\tQx0")
         for _ in 0..<2000 {
-            let text = String((0..<Int(generator.next() % 30)).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+            let text = Self.randomText(from: alphabet, shorterThan: 30, &generator)
             let expected = text.split { !($0.isLetter || $0.isNumber) }.map(String.init)
             #expect(NameFolding.words(of: text).map(String.init) == expected, "\(text)")
         }
@@ -69,7 +74,7 @@ extension NameFoldingFastPathTests {
         // Letters that the smoothing rules and the mapping touch, often enough to meet.
         let alphabet = Array("dzhjiyaeouxqcDZHY -.,9\n")
         for _ in 0..<3000 {
-            let text = String((0..<Int(generator.next() % 40)).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+            let text = Self.randomText(from: alphabet, shorterThan: 40, &generator)
             // A combining mark on the text sends it down the Unicode path, which folds the mark away.
             let expected = NameFolding.words(of: text).map { NameFolding.phoneticWord($0 + "\u{301}") }.filter { !$0.isEmpty }
                 .joined(separator: " ")

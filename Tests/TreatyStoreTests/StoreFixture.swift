@@ -11,10 +11,16 @@ final class StoreFixture: Sendable {
     /// 2025-10-08T12:00:00.000Z: after the Gabala summit, so the seed's undated events are "recorded" then.
     static let fixedClock: @Sendable () -> Int64 = { 1_759_924_800_000 }
 
-    init(clock: @escaping @Sendable () -> Int64 = StoreFixture.fixedClock, options: StoreOptions = StoreOptions()) throws {
+    /// - Parameter prepare: runs on the database's path before the store opens it (a database an older treatyd left).
+    init(
+        clock: @escaping @Sendable () -> Int64 = StoreFixture.fixedClock, options: StoreOptions = StoreOptions(),
+        prepare: (String) throws -> Void = { _ in }
+    ) throws {
         directory = NSTemporaryDirectory() + "treaty-test-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        store = try TreatyStore.open(path: directory + "/treaty.sqlite", clock: clock, options: options)
+        let path = directory + "/treaty.sqlite"
+        try prepare(path)
+        store = try TreatyStore.open(path: path, clock: clock, options: options)
     }
 
     deinit {
