@@ -15,15 +15,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-100000}
 RUNS=${RUNS:-5}
-work=$(mktemp -d /var/tmp/treaty-import.XXXXXX)
-trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null || true; rm -rf "$work"' EXIT
-if [ -n "${BIN:-}" ]; then bin=$BIN; else swift build -c release --static-swift-stdlib >/dev/null; bin=.build/release; fi
+source Benchmarks/common.sh
+make_work import
+release_bin
 gcc -O2 -o "$work/reference_import" Benchmarks/reference_import.c -lsqlite3
-median() { python3 -c "import statistics, sys; print(statistics.median(float(x) for x in sys.argv[1:]))" "$@"; }
 ratio() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.1f}')" "$1" "$2"; }
-now() { date +%s.%N; }
-since() { python3 -c "import sys; print(round($(now) - float(sys.argv[1]), 2))" "$1"; }
-field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 
 python3 Benchmarks/make_statements.py "$N" "$(( N >= 1000 ? N / 1000 : 1 ))" "$work/input.jsonl"
 input_bytes=$(stat -c %s "$work/input.jsonl")

@@ -22,8 +22,8 @@ cd "$(dirname "$0")/.."
 N=${1:-100000}
 DATA=${DATA:-agreements}
 EDITS=${2:-$([ "$DATA" = statements ] && echo 0 || echo 2000)}
-work=$(mktemp -d /tmp/treaty-syncbench.XXXXXX)
-trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null || true; rm -rf "$work"' EXIT
+source Benchmarks/common.sh
+make_work syncbench
 # BUILD=debug uses the debug build (byte counts are the same; times are slower than release).
 if [ -n "${BIN:-}" ]; then
   bin=$BIN
@@ -34,8 +34,6 @@ else
   swift build -c release --static-swift-stdlib >/dev/null
   bin=.build/release
 fi
-now() { date +%s.%N; }
-since() { python3 -c "print(round($(now) - $1, 2))"; }
 
 if [ "$DATA" = statements ]; then
   python3 Benchmarks/make_statements.py "$N" "$(( N >= 1000 ? N / 1000 : 1 ))" "$work/agreements.jsonl"
@@ -52,7 +50,6 @@ for _ in $(seq 100); do [ -S "$work/a.sock" ] && [ -S "$work/b.sock" ] && [ -S "
 A=("$bin/treaty" --socket "$work/a.sock")
 B=("$bin/treaty" --socket "$work/b.sock")
 C=("$bin/treaty" --socket "$work/c.sock")
-field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 # Peak resident memory (MB) of a daemon since it started, and of one CLI call.
 peak() { echo "$(( $(grep VmHWM /proc/$(cat "$work/$1.pid")/status | awk '{print $2}') / 1024 ))"; }
 peaks() { echo "  peak RSS so far: A $(peak a) MB, B $(peak b) MB, C $(peak c) MB"; }

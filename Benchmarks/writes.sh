@@ -12,11 +12,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 REQUESTS=${1:-4000}
 RUNS=${RUNS:-5}
-work=$(mktemp -d /var/tmp/treaty-writes.XXXXXX)
-trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null || true; rm -rf "$work"' EXIT
-if [ -n "${BIN:-}" ]; then bin=$BIN; else swift build -c release --static-swift-stdlib >/dev/null; bin=.build/release; fi
+source Benchmarks/common.sh
+make_work writes
+release_bin
 gcc -O2 -pthread -o "$work/rpcbench" Benchmarks/rpcbench.c
-median() { python3 -c "import statistics, sys; print(statistics.median(float(x) for x in sys.argv[1:]))" "$@"; }
 
 "$bin/treatyd" --state-dir "$work/state" --socket "$work/treaty.sock" --log-level warning 2>"$work/treatyd.log" &
 echo $! > "$work/treatyd.pid"
