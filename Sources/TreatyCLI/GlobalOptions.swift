@@ -53,6 +53,7 @@ struct CLIFailure: Error, CustomStringConvertible {
     init(_ error: ClientError) {
         switch error {
         case .cannotConnect: self.init(error.description, code: 3)
+        case .socketDenied: self.init(error.description, code: 4)
         case .rpc(let rpc):
             let codes: [String: Int32] = [
                 "permission_denied": 4, "not_found": 5, "ambiguous_id": 5, "wrong_kind": 5, "stale_version": 6,

@@ -34,8 +34,18 @@ public final class TreatyClient: Sendable {
                 .connect(unixDomainSocketPath: socketPath).get()
             return TreatyClient(channel: channel, state: state, socketPath: socketPath)
         } catch {
+            if let io = error as? IOError, io.errnoCode == EACCES {
+                throw .socketDenied(path: socketPath, group: Self.groupName(ofFile: socketPath))
+            }
             throw .cannotConnect(path: socketPath, reason: Self.describe(error))
         }
+    }
+
+    /// The name of the group that owns the file at `path`, if it can be read.
+    private static func groupName(ofFile path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0, let entry = getgrgid(info.st_gid) else { return nil }
+        return String(cString: entry.pointee.gr_name)
     }
 
     /// Calls `method` with params by name and returns its result.

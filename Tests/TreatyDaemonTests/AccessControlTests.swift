@@ -54,4 +54,36 @@ struct AccessControlTests {
         #expect(record["created_user"] == "treaty-writer")
         #expect(record["updated_user"] == "treaty-writer")
     }
+
+    @Test(
+        "A socket whose mode keeps a user out: the CLI exits 4 and names the socket's group; an outsider holds at most 4 connections",
+        .enabled(if: available, "needs root and the users .ci/run creates (treaty-outsider, treaty-reader, treaty-writer)"))
+    func socketModeAndOutsiderCap() async throws {
+        let daemon = try await DaemonProcess()
+        chmod(daemon.directory, 0o755)
+        let binary = daemon.directory + "/treaty"
+        try FileManager.default.copyItem(atPath: DaemonProcess.productsDirectory.appendingPathComponent("treaty").path, toPath: binary)
+        chmod(binary, 0o755)
+        let group = try #require(getgrnam("treaty")).pointee.gr_gid
+        chown(daemon.socketPath, 0, group)
+        chmod(daemon.socketPath, 0o660)
+        let (status, output) = try await Self.treaty(as: "treaty-writer", binary, ["--socket", daemon.socketPath, "person", "list"])
+        #expect(status == 4, "\(output)")
+        #expect(output.contains("join the group treaty"), "\(output)")
+        #expect(!output.contains("Is it running"), "\(output)")
+
+        // Open to all, as the socket unit makes it: an outsider's fifth connection is refused by name.
+        chmod(daemon.socketPath, 0o666)
+        let probe = """
+            import json, socket
+            held = []
+            for i in range(5):
+                s = socket.socket(socket.AF_UNIX); s.connect('\(daemon.socketPath)'); held.append(s)
+                s.sendall(b'{"jsonrpc":"2.0","method":"health","id":1}\\n')
+                print(json.loads(s.makefile().readline()).get('error', {}).get('data', {}).get('name', 'answered'))
+            """
+        let (probeStatus, answers) = try await runProgram("/usr/sbin/runuser", ["-u", "treaty-outsider", "--", "/usr/bin/python3", "-c", probe])
+        #expect(probeStatus == 0, "\(answers)")
+        #expect(answers.split(separator: "\n").map(String.init) == Array(repeating: "answered", count: 4) + ["too_many_connections"])
+    }
 }

@@ -60,7 +60,8 @@ final class RPCServer: Sendable {
                     let maxQueued = current.limits.maxQueuedBytes
                     let maxLine = current.limits.maxLineBytes
                     let peer = PeerCredentials(pid: cred.pid, uid: cred.uid, gid: cred.gid)
-                    if let refusal = limits.admit(uid: peer.uid) {
+                    let role = policy.role(of: peer)
+                    if let refusal = limits.admit(uid: peer.uid, role: role) {
                         statistics.connectionsRefused.add(1, ordering: .relaxed)
                         logger.warning("connection refused", metadata: ["uid": "\(peer.uid)", "why": "\(refusal)"])
                         let error = RPCResponse(id: .null, outcome: .failure(.application("too_many_connections", refusal))).json
@@ -75,7 +76,7 @@ final class RPCServer: Sendable {
                         logger.warning("dropped a client that does not read", metadata: ["uid": "\(peer.uid)", "pid": "\(peer.pid)"])
                     }
                     let session = Session(
-                        user: peer.userName, role: policy.role(of: peer), credentials: peer, send: writer.send)
+                        user: peer.userName, role: role, credentials: peer, send: writer.send)
                     let handler = ConnectionHandler(
                         channel: channel, dispatcher: dispatcher, session: session, writer: writer, maxLineBytes: maxLine
                     ) {
