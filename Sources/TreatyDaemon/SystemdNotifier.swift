@@ -5,11 +5,21 @@ import Foundation
 #endif
 
 /// sd_notify without libsystemd: one datagram to `$NOTIFY_SOCKET` (a leading `@` is the abstract namespace).
-struct SystemdNotifier: Sendable {
+///
+/// The datagram socket is opened once, at start: a daemon whose descriptors are all taken by clients must still
+/// tell the watchdog it lives (opening a socket per message failed there, and systemd killed the daemon).
+final class SystemdNotifier: Sendable {
     let path: String?
+    /// The datagram socket, or -1 when there is no `$NOTIFY_SOCKET` (or none could be opened).
+    private let fd: Int32
 
     init(environment: [String: String]) {
         path = environment["NOTIFY_SOCKET"].flatMap { $0.isEmpty ? nil : $0 }
+        fd = path == nil ? -1 : socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    }
+
+    deinit {
+        if fd >= 0 { close(fd) }
     }
 
     /// Watchdog interval from `$WATCHDOG_USEC` (for this process), pinged at half of it.
@@ -21,11 +31,7 @@ struct SystemdNotifier: Sendable {
 
     @discardableResult
     func notify(_ state: String) -> Bool {
-        guard let path else { return false }
-        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        guard let (found, length) = UnixSocket.address(path) else { return false }
+        guard let path, fd >= 0, let (found, length) = UnixSocket.address(path) else { return false }
         var address = found
         let sent = state.utf8CString.withUnsafeBufferPointer { message in
             withUnsafePointer(to: &address) { pointer in
