@@ -52,7 +52,11 @@ struct TreatyDaemonCommand: AsyncParsableCommand {
             try await InterfaceWriter.write(to: interfaceFile, seed: seed)
             return
         }
-        var logger = Logger(label: "treatyd") { StreamLogHandler.standardError(label: $0) }
+        // Under systemd each line carries its journal priority; by hand, the usual timestamped lines.
+        let journal = JournalLogHandler.isJournal(environment: environment)
+        var logger = Logger(label: "treatyd") {
+            journal ? JournalLogHandler(label: $0) : StreamLogHandler.standardError(label: $0) as any LogHandler
+        }
         logger.logLevel = logLevel
         let configuration: DaemonConfiguration
         do {
@@ -69,7 +73,12 @@ struct TreatyDaemonCommand: AsyncParsableCommand {
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: daemon)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            logger.critical("treatyd stopped: \(error)")
+            throw ExitCode.failure
+        }
     }
 }
 
