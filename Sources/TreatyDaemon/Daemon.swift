@@ -65,8 +65,10 @@ public final class Daemon: Service, Sendable {
     public func run() async throws {
         let notifier = SystemdNotifier(environment: environment)
         let config = configuration
-        try FileManager.default.createDirectory(
-            atPath: config.stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try await StartupError.step("create the state directory \(config.stateDirectory)") {
+            try FileManager.default.createDirectory(
+                atPath: config.stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
         let lock = try StateDirectoryLock.acquire(directory: config.stateDirectory, socket: config.socketPath)
         defer { withExtendedLifetime(lock) {} }
         let descriptorRoom = DescriptorLimit.raise(toFit: config.limits.maxConnections)
@@ -80,22 +82,30 @@ public final class Daemon: Service, Sendable {
             maxClockSkew: Int64(config.maxClockSkewSeconds) * 1000, maxChangeSetRecords: config.maxChangeSetRecords,
             maxChangeSetBytes: config.maxChangeSetBytes)
         options.slowSearchForTests = environment["TREATY_TEST_SLOW_SEARCH"] == "1"
-        let store = try TreatyStore.open(path: config.databasePath, officeName: config.officeName, options: options)
+        let store = try await StartupError.step("open the database \(config.databasePath)") {
+            try TreatyStore.open(path: config.databasePath, officeName: config.officeName, options: options)
+        }
         logger.info("database open", metadata: ["path": "\(config.databasePath)", "office": "\(store.office.id)"])
         // Change sets held for a stamp ahead of the clock when the daemon last stopped: apply those due, plan the rest.
         _ = try? await store.applyHeld()
         let statistics = ServerStatistics()
         let staging = ImportStaging(directory: config.stateDirectory)
         let document = Self.loadDocument(logger: logger)
-        let peers = try Self.peerService(store: store, configuration: config, logger: logger)
+        let peers = try await StartupError.step("set up TLS for peer offices") {
+            try Self.peerService(store: store, configuration: config, logger: logger)
+        }
         let methods = Self.methods(store: store, statistics: statistics, staging: staging, peers: peers) { document }
         let settings = LiveSettings(config)
         let dispatcher = Dispatcher(methods: methods, settings: settings, statistics: statistics, logger: logger)
-        let server = try await RPCServer.start(
-            group: MultiThreadedEventLoopGroup.singleton, settings: settings, dispatcher: dispatcher,
-            statistics: statistics, staging: staging, logger: logger, environment: environment,
-            descriptorRoom: descriptorRoom)
-        try await peers.start(listen: config.listen)
+        let server = try await StartupError.step("serve the socket \(config.socketPath)") {
+            try await RPCServer.start(
+                group: MultiThreadedEventLoopGroup.singleton, settings: settings, dispatcher: dispatcher,
+                statistics: statistics, staging: staging, logger: logger, environment: environment,
+                descriptorRoom: descriptorRoom)
+        }
+        try await StartupError.step("listen for peer offices on \(config.listen ?? "")") {
+            try await peers.start(listen: config.listen)
+        }
         // The SIGHUP handler must exist before READY=1: a SIGHUP before it would end the process.
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         let status = "STATUS=serving on \(server.path)"

@@ -49,10 +49,25 @@ public enum StartupError: Error, Sendable, Equatable, CustomStringConvertible {
     case stateDirectory(String)
     /// Another daemon answers on the socket path.
     case socketInUse(String)
+    /// A step of starting failed: what it was, and why.
+    case failed(String)
 
     public var description: String {
         switch self {
-        case .stateDirectory(let why), .socketInUse(let why): return why
+        case .stateDirectory(let why), .socketInUse(let why), .failed(let why): return why
+        }
+    }
+}
+
+extension StartupError {
+    /// Runs one step of starting; an error that is not already a ``StartupError`` comes out naming the step.
+    static func step<T>(_ what: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as StartupError {
+            throw error
+        } catch {
+            throw StartupError.failed("cannot \(what): \(error)")
         }
     }
 }

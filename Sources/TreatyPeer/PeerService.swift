@@ -82,6 +82,9 @@ public actor PeerService {
         // Peers are checked by the callbacks below (pinned key ids), not against certificate authorities; this
         // setting makes the server ask every client for its certificate.
         configuration.certificateVerification = .noHostnameVerification
+        // No certificate authority is ever trusted, so none is loaded: the system's roots are not needed, and
+        // loading them fails where /etc/ssl/certs does not exist (a minimal server without ca-certificates).
+        configuration.trustRoots = .certificates([])
         tls = try NIOSSLContext(configuration: configuration)
     }
 
