@@ -65,6 +65,9 @@ public final class TreatyStore: Sendable {
             ? try OfficeIdentity.load(from: keyPath) : try OfficeIdentity.create(at: keyPath, raw: options.newOfficeKey)
 
         var config = Configuration()
+        // GRDB's default (user-initiated) makes libdispatch raise its threads' priority, which treatyd under
+        // systemd may not do; the database's work runs at the default priority like everything else.
+        config.qos = .default
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(10)
         let interruption = ReadInterruption()
@@ -123,6 +126,9 @@ public final class TreatyStore: Sendable {
     /// Reads `user_version` through a read-only connection so a newer database is never touched.
     private static func refuseNewerSchema(at path: String) throws(StoreError) {
         var config = Configuration()
+        // GRDB's default (user-initiated) makes libdispatch raise its threads' priority, which treatyd under
+        // systemd may not do; the database's work runs at the default priority like everything else.
+        config.qos = .default
         config.readonly = true
         let found: Int
         do {

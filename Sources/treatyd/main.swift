@@ -8,7 +8,7 @@ import TreatyModel
 
 /// treatyd: owns the Treaty database and serves JSON-RPC 2.0 on a Unix socket.
 @main
-struct TreatyDaemonCommand: AsyncParsableCommand {
+struct TreatyDaemonCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "treatyd",
         abstract: "Treaty's daemon: owns the database and serves JSON-RPC 2.0 on a Unix socket.",
@@ -42,15 +42,17 @@ struct TreatyDaemonCommand: AsyncParsableCommand {
     @Option(help: .init("The seed JSON Lines file for --write-interface.", valueName: "SEED"))
     var seed: String = "examples/seed.jsonl"
 
-    func run() async throws {
+    func run() throws {
         // Two malloc arenas instead of glibc's eight per core: with NIO, GRDB and sync threads each taking an arena,
         // resident memory otherwise creeps up with the amount of work (catching up a peer 20,000 change sets behind
         // took 28 MB more than 2,000; with two arenas, 4 MB).
         treaty_limit_malloc_arenas(2)
         let environment = ProcessInfo.processInfo.environment
         if let interfaceFile {
-            try await InterfaceWriter.write(to: interfaceFile, seed: seed)
-            return
+            let seed = seed
+            Self.runToEnd { try await InterfaceWriter.write(to: interfaceFile, seed: seed) } failed: { error in
+                FileHandle.standardError.write(Data("treatyd: \(error)\n".utf8))
+            }
         }
         // Under systemd each line carries its journal priority; by hand, the usual timestamped lines.
         let journal = JournalLogHandler.isJournal(environment: environment)
@@ -73,12 +75,28 @@ struct TreatyDaemonCommand: AsyncParsableCommand {
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: daemon)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        do {
-            try await group.run()
-        } catch {
-            logger.critical("treatyd stopped: \(error)")
-            throw ExitCode.failure
+        let log = logger
+        Self.runToEnd { try await group.run() } failed: { error in log.critical("treatyd stopped: \(error)") }
+    }
+
+    /// Runs `body` in a task at the default priority, and ends the process when it ends (status 1 after `failed`).
+    ///
+    /// The command itself is synchronous so that no work runs at the priority of an async main task
+    /// (user-initiated): for that, libdispatch raises its worker threads' priority, which a service without
+    /// CAP_SYS_NICE may not do, and it logged "Failed to set thread priority for worker thread ... errno=13".
+    static func runToEnd(
+        _ body: @escaping @Sendable () async throws -> Void, failed: @escaping @Sendable (any Error) -> Void
+    ) -> Never {
+        Task(priority: .medium) {
+            do {
+                try await body()
+                Foundation.exit(0)
+            } catch {
+                failed(error)
+                Foundation.exit(1)
+            }
         }
+        dispatchMain()
     }
 }
 
