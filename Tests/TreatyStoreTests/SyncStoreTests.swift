@@ -77,6 +77,29 @@ struct SyncStoreTests {
         #expect(try await b.store.search("Xəlilov").count == 1)
     }
 
+    @Test("an import counts the conflicts `conflicts list` shows: none for two offices writing the same value")
+    func conflictCounts() async throws {
+        let a = try StoreFixture()
+        let b = try StoreFixture()
+        // Each admits the other with its key: the office record is created twice, with the same key.
+        try await Self.pair([a, b])
+        #expect(try await Self.send(a, b).conflicts == 0)
+        #expect(try await Self.send(b, a).conflicts == 0)
+        #expect(try await a.store.syncStatus().conflicts == 0)
+
+        let person = try await a.store.create(.person, fields: ["name": "Cəlil Xəlilov"], user: "ana")
+        try await Self.send(a, b)
+        _ = try await a.store.update(person.id, version: 1, set: ["note": "Ankara's reading"], user: "ana")
+        _ = try await b.store.update(person.id, version: 1, set: ["note": "Baku's reading"], user: "bob")
+        let toB = try await Self.send(a, b)
+        let toA = try await Self.send(b, a)
+        // Each office keeps the value that lost: one conflict on each, counted by each import.
+        #expect(toB.conflicts == 1)
+        #expect(toA.conflicts == 1)
+        #expect(try await a.store.syncStatus().conflicts == 1)
+        #expect(try await b.store.syncStatus().conflicts == 1)
+    }
+
     @Test("a change set made with a newer record schema is held with the reason, never applied")
     func newerSchemaHeld() async throws {
         let a = try StoreFixture()

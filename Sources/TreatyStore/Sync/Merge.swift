@@ -39,7 +39,8 @@ struct Merge {
     let maxClockSkew: Int64
     private var origins: [Int64: String] = [:]
     private(set) var changed = MergedChanges()
-    private(set) var conflicts = 0
+    /// The conflicts this merge kept: (table, id, field, office, seq).
+    private var kept: Set<[String]> = []
     /// When the earliest change set held for a stamp too far ahead can be applied (milliseconds since 1970).
     private(set) var nextClockRelease: Int64?
 
@@ -76,7 +77,24 @@ struct Merge {
     mutating func finish(_ summary: inout ReceiveSummary) throws {
         summary.applied = try applyHeld()
         summary.held = try Self.held(db)
-        summary.conflicts = conflicts
+        summary.conflicts = try shownConflicts()
+    }
+
+    /// How many of the conflicts kept by this merge `conflicts list` shows: one whose value equals the field's
+    /// value now (two offices wrote the same thing) is not shown, nor one a later write in the merge settled.
+    private func shownConflicts() throws -> Int {
+        var count = 0
+        for key in kept {
+            guard let kind = RecordKind(rawValue: key[0]), kind.field(key[2]) != nil else { continue }
+            let differs = try Bool.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT c.value IS NOT t."\(key[2])" FROM sync_conflict c JOIN "\(kind.rawValue)" t ON t.id = c.pk
+                        WHERE c.tbl = ? AND c.pk = ? AND c.col = ? AND c.origin = ? AND c.seq = ?
+                        """), arguments: [key[0], key[1], key[2], key[3], key[4]])
+            if differs == true { count += 1 }
+        }
+        return count
     }
 
     /// Applies held change sets until none can be; returns how many were. Reads one change set at a time: the
@@ -178,7 +196,7 @@ struct Merge {
     private mutating func apply(_ envelope: ChangeSetEnvelope, origin: Int64) throws -> String? {
         guard Changeset.isWellFormed(envelope.changeset) else { return "refused: its changeset does not parse" }
         // A refusal, or what the check cannot foresee (a constraint of the tables), rolls back this change set alone.
-        let (changedBefore, conflictsBefore) = (changed, conflicts)
+        let (changedBefore, keptBefore) = (changed, kept)
         var refusal: String?
         try db.inSavepoint {
             do {
@@ -201,7 +219,7 @@ struct Merge {
             }
             return .rollback
         }
-        if refusal != nil { (changed, conflicts) = (changedBefore, conflictsBefore) }
+        if refusal != nil { (changed, kept) = (changedBefore, keptBefore) }
         return refusal
     }
 
@@ -329,7 +347,7 @@ struct Merge {
         try db.cachedStatement(
             sql: "INSERT OR IGNORE INTO sync_conflict (tbl, pk, col, origin, seq, clock, value) VALUES (?, ?, ?, ?, ?, ?, ?)"
         ).execute(arguments: [table, id, column, office, seq, clock, value])
-        conflicts += 1
+        kept.insert([table, id, column, office, String(seq)])
     }
 }
 
