@@ -320,7 +320,8 @@ public actor PeerService {
     private func admitIfNew(office: String, key: Data, name: String) async throws {
         let known = try await store.offices().contains { $0.id == office }
         if !known {
-            _ = try await store.addOffice(id: office, publicKey: key.base64EncodedString(), name: name, user: "peer \(name)")
+            // The nickname stays in the peers table: the office record is synced, and its name is the office's own.
+            _ = try await store.addOffice(id: office, publicKey: key.base64EncodedString(), name: nil, user: "peer \(name)")
         }
     }
 

@@ -245,6 +245,12 @@ struct PeerNetworkTests {
         #expect(onA == (try await Self.json(b, ["conflicts", "list"])))
         #expect(onA["conflicts"]?.arrayValue?.count == 1)
         #expect(try await Self.json(a, ["agreement", "show", memo])["agreement"]?["place"] == "Bakı")
+        // A peer's nickname is this office's own word for it: it stays in the peers table, out of the synced
+        // offices table.
+        for daemon in [a, b] {
+            let names = try await Self.json(daemon, ["office", "list"])["offices"]?.arrayValue?.compactMap { $0["name"]?.stringValue }
+            #expect(names?.contains("alpha") == false && names?.contains("bravo") == false, "\(names ?? [])")
+        }
     }
 
     /// Peak resident memory (kB) of a process, from /proc.
