@@ -40,8 +40,9 @@ struct OfficeAdd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add", abstract: "Admit an office: its change sets are applied from now on (held ones at once).",
         discussion: """
-            OFFICE is the id `treaty identity` prints at that office. The public key may be left out once a bundle \
-            from that office has been imported here (its change sets carry the key, and the id is the key's hash).
+            OFFICE is the id `treaty identity` prints at that office. The public key may be left out: each change \
+            set of that office carries it, and its hash must be the id. With none here yet, the office's record is \
+            made when its first change set arrives.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -56,10 +57,13 @@ struct OfficeAdd: AsyncParsableCommand {
             if let publicKey { params["public_key"] = .string(publicKey) }
             let record = try await client.call("office.admit", params)
             if global.json { return global.print(json: record) }
+            let admitted = "admitted office \(office.prefix(12))\(name.map { " (\($0))" } ?? "")"
+            if record["pending"] == true {
+                return print(admitted + ": its change sets apply as they arrive")
+            }
             let status = try await client.call("sync.status")
             let held = status["held"]?.arrayValue?.count ?? 0
-            print("admitted office \(office.prefix(12))\(name.map { " (\($0))" } ?? "")"
-                + (held > 0 ? "; \(held) change sets still held back (treaty sync status)" : ""))
+            print(admitted + (held > 0 ? "; \(held) change sets still held back (treaty sync status)" : ""))
         }
     }
 }
@@ -79,7 +83,8 @@ struct OfficeList: AsyncParsableCommand {
                 table.add([
                     String(office["office"]?.stringValue?.prefix(12) ?? ""),
                     (office["name"]?.stringValue ?? "") + (office["self"] == true ? " (this office)" : "")
-                        + (office["removed"] == true ? " (removed)" : ""),
+                        + (office["removed"] == true ? " (removed)" : "")
+                        + (office["pending"] == true ? " (admitted; nothing from it yet)" : ""),
                     office["added_by"]?.stringValue ?? "", String(office["added_at"]?.stringValue?.prefix(10) ?? ""),
                     String(office["holds"]?.intValue ?? 0), String(office["held"]?.intValue ?? 0),
                 ])

@@ -7,7 +7,8 @@ import TreatyModel
 /// ``Schema`` as it stood at version 1; a later change to ``Schema`` comes with a migration of its own
 /// (a test checks that the migrated tables and ``Schema`` agree).
 enum Migrations {
-    static let names = ["v1-records", "v2-search", "v3-change-log", "v4-sync", "v5-sync-held", "v6-lean-storage"]
+    static let names = ["v1-records", "v2-search", "v3-change-log", "v4-sync", "v5-sync-held", "v6-lean-storage", "v7-office-admissions",
+    ]
 
     static func migrator(upTo last: String? = nil) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -85,6 +86,16 @@ enum Migrations {
             try db.execute(sql: "UPDATE change_log SET before = NULL, after = NULL WHERE operation = 'created'")
             // Change sets logged from now on are stored deflated when that is smaller (adding a column rewrites no row).
             try db.execute(sql: "ALTER TABLE sync_log ADD COLUMN deflated INTEGER NOT NULL DEFAULT 0")
+        }
+        migrator.registerMigration("v7-office-admissions") { db in
+            // Offices admitted here by their id alone, until their first change set brings the key (this office's
+            // own decision: not synced).
+            try db.execute(
+                sql: """
+                    CREATE TABLE office_admission (
+                        office TEXT PRIMARY KEY NOT NULL, name TEXT, user TEXT NOT NULL, at TEXT NOT NULL
+                    )
+                    """)
         }
         return migrator
     }

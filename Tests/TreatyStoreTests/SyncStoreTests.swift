@@ -77,6 +77,33 @@ struct SyncStoreTests {
         #expect(try await b.store.search("Xəlilov").count == 1)
     }
 
+    @Test("an office admitted by its id alone, with nothing of it here yet, is applied from its first change set on")
+    func admitByIDAlone() async throws {
+        let a = try StoreFixture()
+        let b = try StoreFixture()
+        let admission = try await b.store.addOffice(id: a.store.office.id, publicKey: nil, name: "Ankara", user: "admin")
+        guard case .pending(let office, "Ankara") = admission, office == a.store.office.id else {
+            Issue.record("expected a pending admission, got \(admission)")
+            return
+        }
+        #expect(try await b.store.offices().first { $0.id == office }?.pending == true)
+        _ = try await a.store.create(.person, fields: ["name": "Cəlil Xəlilov"], user: "ana")
+        let summary = try await Self.send(a, b)
+        #expect(summary.held.isEmpty)
+        #expect(summary.applied == 2, "the office's own record and the person")
+        #expect(try await b.store.search("Xəlilov").count == 1)
+        let entry = try #require(try await b.store.offices().first { $0.id == office })
+        #expect(!entry.pending)
+        #expect(entry.name == "Ankara")
+        #expect(entry.publicKey == a.store.office.publicKeyBase64)
+        #expect(entry.addedBy == "admin")
+        // The record B made travels back: both hold the same content once each has the other's change sets.
+        _ = try await a.store.addOffice(id: b.store.office.id, publicKey: b.store.office.publicKeyBase64, name: nil, user: "ana")
+        try await Self.send(b, a)
+        try await Self.send(a, b)
+        #expect(try await a.store.contentDigest() == (try await b.store.contentDigest()))
+    }
+
     @Test("an import counts the conflicts `conflicts list` shows: none for two offices writing the same value")
     func conflictCounts() async throws {
         let a = try StoreFixture()

@@ -79,21 +79,37 @@ enum SyncMethods {
             RPCMethod(
                 "office.admit",
                 "Adds an office to the offices table, so its change sets are applied here (those held are applied now). "
-                    + "The key may be left out when a change set of that office is here already.",
+                    + "The key may be left out: it is taken from a change set of that office held here, or, with none "
+                    + "here yet, from the first that arrives (the answer is then `pending`; the id is the key's hash).",
                 access: .writer,
                 params: [
                     .init("office", officeID, required: true, "The office id its `treaty identity` prints."),
                     .init("public_key", ["type": "string"], "Its Ed25519 public key, base64."),
                     .init("name", ["type": "string"], "What people call it."),
-                ], result: RecordSchemas.reference(.office),
+                ],
+                result: [
+                    "oneOf": [
+                        RecordSchemas.reference(.office),
+                        [
+                            "type": "object", "additionalProperties": false, "required": ["office", "name", "pending"],
+                            "properties": [
+                                "office": officeID, "name": ["type": ["string", "null"]], "pending": ["const": true],
+                            ],
+                        ],
+                    ]
+                ],
                 example: ["office": .string(String(repeating: "7c", count: 32)), "name": "Baku desk (example)"]
             ) { call throws(RPCError) in
-                let record = try await call.store {
+                let admission = try await call.store {
                     try await store.addOffice(
                         id: try call.required("office"), publicKey: call.string("public_key"), name: call.string("name"),
                         user: call.session.user)
                 }
-                return try await RecordMethods.withShortIDs(store, record)
+                switch admission {
+                case .admitted(let record): return try await RecordMethods.withShortIDs(store, record)
+                case .pending(let office, let name):
+                    return ["office": .string(office), "name": name.map { .string($0) } ?? .null, "pending": true]
+                }
             },
             RPCMethod(
                 "sync.offices", "The offices table, with what this office holds from each and how many are held back.",
@@ -104,11 +120,18 @@ enum SyncMethods {
                             "type": "array",
                             "items": [
                                 "type": "object", "additionalProperties": false,
-                                "required": ["office", "name", "public_key", "added_by", "added_at", "self", "removed", "holds", "held"],
+                                "required": [
+                                    "office", "name", "public_key", "added_by", "added_at", "self", "removed", "holds", "held",
+                                    "pending",
+                                ],
                                 "properties": [
                                     "office": officeID, "name": ["type": ["string", "null"]], "public_key": ["type": "string"],
                                     "added_by": ["type": "string"], "added_at": ["type": "string"], "self": ["type": "boolean"],
                                     "removed": ["type": "boolean"], "holds": ["type": "integer"], "held": ["type": "integer"],
+                                    "pending": [
+                                        "type": "boolean",
+                                        "description": "Admitted by its id alone; its record comes with its first change set.",
+                                    ],
                                 ],
                             ],
                         ]
@@ -124,6 +147,7 @@ enum SyncMethods {
                                 "public_key": .string(entry.publicKey), "added_by": .string(entry.addedBy),
                                 "added_at": .string(entry.addedAt), "self": .bool(entry.isSelf), "removed": .bool(entry.removed),
                                 "holds": .int(Int64(entry.holds)), "held": .int(Int64(entry.held)),
+                                "pending": .bool(entry.pending),
                             ]
                         })
                 ]

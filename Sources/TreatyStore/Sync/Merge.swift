@@ -82,7 +82,7 @@ struct Merge {
 
     /// How many of the conflicts kept by this merge `conflicts list` shows: one whose value equals the field's
     /// value now (two offices wrote the same thing) is not shown, nor one a later write in the merge settled.
-    private func shownConflicts() throws -> Int {
+    func shownConflicts() throws -> Int {
         var count = 0
         for key in kept {
             guard let kind = RecordKind(rawValue: key[0]), kind.field(key[2]) != nil else { continue }

@@ -19,6 +19,17 @@ public struct OfficeEntry: Sendable, Equatable {
     public let holds: UInt64
     /// Its change sets stored but held back.
     public let held: Int
+    /// Admitted here by its id alone: its record is made when its first change set brings the key.
+    public var pending = false
+}
+
+/// What admitting an office did.
+public enum OfficeAdmission: Sendable {
+    /// Its record is in the offices table, and its held change sets were applied.
+    case admitted(TreatyModel.Record)
+    /// Admitted by its id alone, with no change set of it here yet: the record is made, with the key, when the
+    /// first one arrives (the key must hash to the id, or the change set does not parse).
+    case pending(office: String, name: String?)
 }
 
 /// Where a page of change sets ended: its (clock, local origin number, sequence).
@@ -77,36 +88,74 @@ extension TreatyStore {
     /// until now are applied.
     ///
     /// - Parameter publicKey: base64 of its raw Ed25519 key; when nil, taken from a change set of that
-    ///   office held here (its id is the hash of the key, so the key cannot be a wrong one).
+    ///   office held here (its id is the hash of the key, so the key cannot be a wrong one). With none here yet
+    ///   the admission waits, here only, for the first one (``OfficeAdmission/pending(office:name:)``).
     public func addOffice(id: String, publicKey: String?, name: String?, user: String) async throws(StoreError)
-        -> TreatyModel.Record
+        -> OfficeAdmission
+    {
+        try await admit(id: id, publicKey: publicKey, name: name, user: user).admission
+    }
+
+    /// ``addOffice(id:publicKey:name:user:)``, with what applying the office's held change sets did.
+    private func admit(id: String, publicKey: String?, name: String?, user: String) async throws(StoreError)
+        -> (admission: OfficeAdmission, applied: ReceiveSummary)
     {
         let id = id.lowercased()
         guard OfficeID.isWellFormed(id) else {
             throw .invalidArgument("an office id is 64 hex characters (treaty identity prints it), not \"\(id)\"")
         }
         var key = publicKey
-        if key == nil {
-            key = try await read { db in
-                let rowid = try Int64.fetchOne(
-                    db,
-                    sql: """
-                        SELECT l.rowid FROM sync_log l JOIN sync_origin o ON o.n = l.origin WHERE o.office = ?
-                        LIMIT 1
-                        """, arguments: [id])
-                return try rowid.map { try SyncTables.envelope(db, rowid: $0).publicKey.base64EncodedString() }
-            }
-        }
+        if key == nil { key = try await read { db in try Self.keyFromLog(db, office: id) } }
         guard let key else {
-            throw .invalidArgument(
-                "no change set of office \(id.prefix(12)) is here to take its key from: give its public key "
-                    + "(treaty identity prints it at that office), or import a bundle from it first")
+            let at = timestamp()
+            try await writeUncaptured { db in
+                if try Bool.fetchOne(db, sql: "SELECT 1 FROM office WHERE id = ?", arguments: [id]) == true {
+                    throw StoreError.invalidArgument("office \(id.prefix(12)) is in the offices table already")
+                }
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO office_admission (office, name, user, at) VALUES (?, ?, ?, ?)",
+                    arguments: [id, name, user, at])
+            }
+            return (.pending(office: id, name: name), ReceiveSummary())
         }
         var fields: [String: JSONValue] = ["public_key": .string(key)]
         if let name { fields["name"] = .string(name) }
         let record = try await create(.office, fields: fields, id: id, user: user)
-        _ = try await applyHeld()
-        return record
+        try await writeUncaptured { db in try db.execute(sql: "DELETE FROM office_admission WHERE office = ?", arguments: [id]) }
+        let applied = try await merge { merge in
+            var summary = ReceiveSummary()
+            summary.applied = try merge.applyHeld()
+            summary.conflicts = try merge.shownConflicts()
+            return summary
+        }
+        return (.admitted(record), applied)
+    }
+
+    /// Makes the records of offices admitted by id whose first change set has arrived since, as the user who
+    /// admitted them, and applies their change sets; returns what that applied.
+    func completeAdmissions() async throws(StoreError) -> ReceiveSummary {
+        let due = try await read { db in
+            try Row.fetchAll(db, sql: "SELECT office, name, user FROM office_admission").compactMap { row -> (String, String, String?, String)? in
+                let office: String = row["office"]
+                return try Self.keyFromLog(db, office: office).map { (office, $0, row["name"], row["user"]) }
+            }
+        }
+        var total = ReceiveSummary()
+        for (office, key, name, user) in due {
+            let applied = try await admit(id: office, publicKey: key, name: name, user: user).applied
+            total.applied += applied.applied
+            total.conflicts += applied.conflicts
+        }
+        return total
+    }
+
+    /// The public key (base64) an office's change sets here carry, if any is here.
+    static func keyFromLog(_ db: Database, office: String) throws -> String? {
+        let rowid = try Int64.fetchOne(
+            db,
+            sql: "SELECT l.rowid FROM sync_log l JOIN sync_origin o ON o.n = l.origin WHERE o.office = ? LIMIT 1",
+            arguments: [office])
+        return try rowid.map { try SyncTables.envelope(db, rowid: $0).publicKey.base64EncodedString() }
     }
 
     /// The offices table, with what this office holds from each.
@@ -123,6 +172,14 @@ extension TreatyStore {
                     addedByOffice: row["created_office"], addedAt: row["created_at"], isSelf: id == me,
                     removed: row["deleted"], holds: vector[id], held: held[id] ?? 0)
             }
+                + Row.fetchAll(db, sql: "SELECT * FROM office_admission ORDER BY at, office").map { row in
+                    let id: String = row["office"]
+                    var entry = OfficeEntry(
+                        id: id, name: row["name"], publicKey: "", addedBy: row["user"], addedByOffice: me,
+                        addedAt: row["at"], isSelf: false, removed: false, holds: vector[id], held: held[id] ?? 0)
+                    entry.pending = true
+                    return entry
+                }
         }
     }
 
@@ -269,12 +326,17 @@ extension TreatyStore {
     }
 
     static func resolveOffice(_ db: Database, _ text: String) throws -> String {
-        let ids = try String.fetchAll(db, sql: "SELECT id FROM office")
+        let ids = try String.fetchAll(db, sql: "SELECT id FROM office UNION SELECT office FROM office_admission")
         let lower = text.lowercased()
         // A full id names an office even before it is admitted here.
         if ids.contains(lower) || OfficeID.isWellFormed(lower) { return lower }
-        let byPrefix = lower.count >= 6 ? ids.filter { $0.hasPrefix(lower) } : []
-        let byName = try String.fetchAll(db, sql: "SELECT id FROM office WHERE name = ? COLLATE NOCASE", arguments: [text])
+        let byPrefix = lower.count >= 4 ? ids.filter { $0.hasPrefix(lower) } : []
+        let byName = try String.fetchAll(
+            db,
+            sql: """
+                SELECT id FROM office WHERE name = ? COLLATE NOCASE
+                UNION SELECT office FROM office_admission WHERE name = ? COLLATE NOCASE
+                """, arguments: [text, text])
         let matches = Set(byPrefix + byName)
         guard matches.count == 1 else {
             throw matches.isEmpty
@@ -338,17 +400,30 @@ extension TreatyStore {
         } catch {
             throw .sync(.malformed(String(describing: error)))
         }
-        return try await merge { merge in
+        let summary = try await merge { merge in
             var summary = ReceiveSummary()
             try bundle.forEach { try merge.store($0, into: &summary) }
             try merge.finish(&summary)
             return summary
         }
+        return try await completingAdmissions(summary)
     }
 
     /// Stores and applies change sets that were checked on arrival (``ChangeSetEnvelope/init(decoding:)``).
     public func receive(_ envelopes: [ChangeSetEnvelope]) async throws(StoreError) -> ReceiveSummary {
-        try await merge { try $0.receive(envelopes) }
+        try await completingAdmissions(try await merge { try $0.receive(envelopes) })
+    }
+
+    /// `summary` after admitting the offices admitted by id whose first change set it brought.
+    private func completingAdmissions(_ summary: ReceiveSummary) async throws(StoreError) -> ReceiveSummary {
+        guard summary.held.contains(where: { $0.reason.contains("not in the offices table") }) else { return summary }
+        var summary = summary
+        let admitted = try await completeAdmissions()
+        guard admitted.applied > 0 else { return summary }
+        summary.applied += admitted.applied
+        summary.conflicts += admitted.conflicts
+        summary.held = try await read { db in try Merge.held(db) }
+        return summary
     }
 
     /// Applies held change sets that can be now (after an office was added, after an upgrade, or once this
