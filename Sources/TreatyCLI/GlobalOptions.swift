@@ -39,40 +39,78 @@ public struct GlobalOptions: ParsableArguments {
 
 /// An error for the user, with the exit code scripts can rely on.
 ///
-/// 1: an error the daemon reported; 3: the daemon cannot be reached; 4: permission denied; 5: no such record
-/// (or an ambiguous prefix); 6: the record changed since it was read (stale version).
+/// 1: an error the daemon reported; 2: a usage error (a wrong flag or argument, a missing or wrong field);
+/// 3: the daemon cannot be reached; 4: permission denied; 5: no such record (or an ambiguous prefix);
+/// 6: the record changed since it was read (stale version).
 struct CLIFailure: Error, CustomStringConvertible {
     let message: String
     let code: Int32
+    /// The error's name for scripts (the daemon's error name, or "usage", "connection", "error").
+    let name: String
+    let data: JSONValue?
 
-    init(_ message: String, code: Int32 = 1) {
+    init(_ message: String, code: Int32 = 1, name: String? = nil, data: JSONValue? = nil) {
         self.message = message
         self.code = code
+        self.name = name ?? (code == 2 ? "usage" : "error")
+        self.data = data
     }
 
     init(_ error: ClientError) {
         switch error {
-        case .cannotConnect: self.init(error.description, code: 3)
-        case .socketDenied: self.init(error.description, code: 4)
+        case .cannotConnect: self.init(error.description, code: 3, name: "cannot_connect")
+        case .socketDenied: self.init(error.description, code: 4, name: "permission_denied")
         case .rpc(let rpc):
             let codes: [String: Int32] = [
                 "permission_denied": 4, "not_found": 5, "ambiguous_id": 5, "wrong_kind": 5, "stale_version": 6,
                 "too_many_connections": 3,
             ]
+            // Bad params are what was typed (exit 2); a bad line of a file being imported is the file's (exit 1).
+            let line = rpc.data?["line"]?.intValue
+            let typed = rpc.code == RPCError.invalidParamsCode && line == nil
             var message = rpc.name == "too_many_connections" ? "treatyd refused the connection: " + rpc.message : rpc.message
-            if let line = rpc.data?["line"]?.intValue, !message.contains("line \(line)") { message = "line \(line): " + message }
-            self.init(message, code: codes[rpc.name ?? ""] ?? 1)
-        default: self.init(error.description, code: 1)
+            // The daemon speaks JSON-RPC; the person at the terminal typed a command.
+            if rpc.code == RPCError.invalidParamsCode { message = Self.inCLIWords(message) }
+            if let line, !message.contains("line \(line)") { message = "line \(line): " + message }
+            let name = rpc.name ?? (rpc.code == RPCError.invalidParamsCode ? "invalid_params" : "error")
+            self.init(message, code: codes[name] ?? (typed ? 2 : 1), name: name, data: rpc.data)
+        default: self.init(error.description, code: 1, name: "connection")
         }
     }
 
     var description: String { message }
+
+    /// A daemon's invalid-params message in the words of the command line: no JSON-RPC prefix, a record's
+    /// field as the `field=value` it is typed as, a parameter as the flag that sets it.
+    static func inCLIWords(_ message: String) -> String {
+        var text = message
+        if text.hasPrefix("Invalid params: ") { text.removeFirst("Invalid params: ".count) }
+        // "person.add needs param "name"": the command is `person add`, the field is typed name=...
+        if let range = text.range(of: #"^(\w+)\.(\w+) needs param "(\w+)"$"#, options: .regularExpression) {
+            let parts = text[range].split(separator: " ")
+            let method = parts[0].split(separator: ".")
+            let field = parts[3].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            let command = method.map { $0.replacingOccurrences(of: "_", with: "-") }.joined(separator: " ")
+            return method.last == "add" ? "\(command) needs \(field)=…" : "\(command) needs --\(field.replacingOccurrences(of: "_", with: "-"))"
+        }
+        for (param, flag) in ["\"as_of\"": "--on"] { text = text.replacingOccurrences(of: param, with: flag) }
+        return text
+    }
 }
 
 extension CLIFailure {
-    /// Prints the message on stderr and exits with the code.
-    func exit() -> Never {
-        FileHandle.standardError.write(Data(("treaty: " + message + "\n").utf8))
+    /// Prints the message on stderr and exits with the code. With `json`, stderr gets one JSON object:
+    /// `{"error": {"name", "message", "exit_code", "data"}}`.
+    func exit(json: Bool = false) -> Never {
+        if json {
+            var error: [String: JSONValue] = [
+                "name": .string(name), "message": .string(message), "exit_code": .int(Int64(code)),
+            ]
+            error["data"] = data ?? .null
+            FileHandle.standardError.write(Data((JSONCodec.pretty(["error": .object(error)]) + "\n").utf8))
+        } else {
+            FileHandle.standardError.write(Data(("treaty: " + message + "\n").utf8))
+        }
         Foundation.exit(code)
     }
 }

@@ -58,8 +58,10 @@ public struct TreatyCommand: AsyncParsableCommand {
         return Array(rest.prefix(depth)) + leading + Array(rest.dropFirst(depth))
     }
 
-    /// Runs the command line, turning failures into a message on stderr and the documented exit code.
+    /// Runs the command line, turning failures into a message on stderr and the documented exit code: 2 for
+    /// every usage error (the parser's own included), and with `--json` the error as JSON.
     public static func run(arguments: [String] = Array(CommandLine.arguments.dropFirst())) async {
+        let json = arguments.prefix { $0 != "--" }.contains("--json")
         do {
             var command = try parseAsRoot(movingGlobalOptions(arguments))
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -68,9 +70,13 @@ public struct TreatyCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch let failure as CLIFailure {
-            failure.exit()
+            failure.exit(json: json)
         } catch {
-            exit(withError: error)
+            // Help and --version exit 0 as the parser prints them; anything else it refuses is a usage error.
+            guard exitCode(for: error) != .success else { exit(withError: error) }
+            var message = fullMessage(for: error)
+            if message.hasPrefix("Error: ") { message.removeFirst("Error: ".count) }
+            CLIFailure(message, code: 2, name: "usage").exit(json: json)
         }
     }
 }

@@ -72,6 +72,12 @@ extension TreatyStore {
         for name in filter.keys where kind.field(name) == nil {
             throw .invalidRecord(.unknownField(kind: kind, field: name), line: nil)
         }
+        // A value no record can hold (a kind that is not one) is a mistake to say, not an empty list.
+        do {
+            _ = try Record.validate(fields: filter, of: kind, requireAll: false)
+        } catch {
+            throw .invalidArgument(error.description)
+        }
         guard limit > 0, offset >= 0 else { throw .invalidArgument("limit must be positive and offset not negative") }
         return try await read { db in
             var conditions = includeDeleted ? [] : ["deleted = 0"]

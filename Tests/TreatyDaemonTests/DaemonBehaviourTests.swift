@@ -203,6 +203,46 @@ struct CLITests {
             stderrToo: false)
     }
 
+    /// Runs `treaty` with the daemon's socket; returns status and stderr and stdout together.
+    static func treatyWithErrors(_ daemon: DaemonProcess, _ arguments: [String]) async throws -> (Int32, String) {
+        try await runProgram(
+            DaemonProcess.productsDirectory.appendingPathComponent("treaty").path, ["--socket", daemon.socketPath] + arguments)
+    }
+
+    @Test(
+        "Every usage error exits 2 in the CLI's words; with --json the error is one JSON object",
+        arguments: [
+            (["agreement", "show"], "Missing expected argument '<id>'"),
+            (["--bogus-flag"], "Unknown option '--bogus-flag'"),
+            (["person", "add", "note=x"], "person add needs name=…"),
+            (["person", "add", "colour=red"], "person has no field \"colour\""),
+            (["agreement", "list", "kind=zzz"], "must be one of treaty, memorandum"),
+            (["agreement", "status", "s190np", "--on", "someday"], "--on must be a day"),
+        ])
+    func usageErrors(arguments: [String], says: String) async throws {
+        let daemon = try await Self.seededDaemon()
+        let (status, output) = try await Self.treatyWithErrors(daemon, arguments)
+        #expect(status == 2, "\(output)")
+        #expect(output.contains(says), "\(output)")
+        for raw in ["Invalid params", "\"as_of\"", "needs param", "Error: "] { #expect(!output.contains(raw), "\(output)") }
+
+        let (jsonStatus, json) = try await runProgram(
+            DaemonProcess.productsDirectory.appendingPathComponent("treaty").path,
+            ["--socket", daemon.socketPath, "--json"] + arguments, stderrToo: true)
+        #expect(jsonStatus == 2)
+        let error = try JSONCodec.decode(json)["error"]
+        #expect(error?["exit_code"] == 2)
+        #expect(error?["name"]?.stringValue?.isEmpty == false)
+        #expect(error?["message"]?.stringValue?.contains(says) == true, "\(json)")
+    }
+
+    /// A daemon with the seed.
+    static func seededDaemon() async throws -> DaemonProcess {
+        let daemon = try await DaemonProcess()
+        try await daemon.seed()
+        return daemon
+    }
+
     @Test("An edit made through the CLI shows in `treaty changes` with its user, office and the fields before and after")
     func changes() async throws {
         let daemon = try await DaemonProcess()
@@ -239,8 +279,9 @@ struct CLITests {
         await ankaraClient.close()
         let file = ankara.directory + "/ankara.jsonl"
         #expect(try await Self.treaty(ankara, ["export", "--out", file]).0 == 0)
-        // The export holds Ankara's office record: Baku admits it on purpose.
-        #expect(try await Self.treaty(baku, ["import", file]).0 == 1)
+        // The export holds Ankara's office record: Baku admits it on purpose (without the flag that does, a usage
+        // error).
+        #expect(try await Self.treaty(baku, ["import", file]).0 == 2)
         #expect(try await Self.treaty(baku, ["import", "--admit-office", ankaraOffice, file]).0 == 0)
         let (status, output) = try await Self.treaty(baku, ["--json", "changes", "--office", String(ankaraOffice.prefix(10))])
         #expect(status == 0)
