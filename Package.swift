@@ -90,7 +90,9 @@ let package = Package(
         ),
         .executableTarget(
             name: "treatyd",
-            dependencies: ["TreatyDaemon", "CMalloc", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "TreatyDaemon", "TreatyProtocol", "CMalloc", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .executableTarget(name: "treaty", dependencies: ["TreatyCLI"]),
 

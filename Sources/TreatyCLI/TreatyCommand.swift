@@ -1,4 +1,5 @@
 import ArgumentParser
+import TreatyProtocol
 import Foundation
 import TreatyModel
 
@@ -12,6 +13,7 @@ public struct TreatyCommand: AsyncParsableCommand {
             Every command takes --json. Exit codes: 0 ok, 1 error reported by the daemon, 2 usage, 3 daemon not \
             reachable, 4 permission denied, 5 no such record, 6 the record changed since you read it.
             """,
+        version: TreatyVersion.current,
         subcommands: [
             StatusCommand.self, SearchCommand.self, ImportCommand.self, ExportCommand.self, WatchCommand.self, GapsCommand.self,
             ChangesCommand.self, GraphCommand.self, IdentityCommand.self, OfficeGroup.self, PeerGroup.self, SyncGroup.self,

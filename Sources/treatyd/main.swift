@@ -5,6 +5,7 @@ import Logging
 import ServiceLifecycle
 import TreatyDaemon
 import TreatyModel
+import TreatyProtocol
 
 /// treatyd: owns the Treaty database and serves JSON-RPC 2.0 on a Unix socket.
 @main
@@ -17,7 +18,8 @@ struct TreatyDaemonCommand: ParsableCommand {
             $XDG_STATE_HOME/treaty, else ~/.local/state/treaty). The socket is --socket, else $TREATY_SOCKET, \
             else $XDG_RUNTIME_DIR/treaty/treaty.sock, else /run/treaty/treaty.sock. Flags override the \
             configuration file.
-            """)
+            """,
+        version: TreatyVersion.current)
 
     @Option(name: .customLong("state-dir"), help: "Directory for the database and the office key.")
     var stateDirectory: String?

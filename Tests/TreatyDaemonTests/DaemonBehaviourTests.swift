@@ -236,6 +236,15 @@ struct CLITests {
         #expect(error?["message"]?.stringValue?.contains(says) == true, "\(json)")
     }
 
+    @Test("treaty --version and treatyd --version print the version health reports, and exit 0")
+    func versions() async throws {
+        for program in ["treaty", "treatyd"] {
+            let (status, output) = try await runProgram(DaemonProcess.productsDirectory.appendingPathComponent(program).path, ["--version"])
+            #expect(status == 0)
+            #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == TreatyVersion.current)
+        }
+    }
+
     /// A daemon with the seed.
     static func seededDaemon() async throws -> DaemonProcess {
         let daemon = try await DaemonProcess()

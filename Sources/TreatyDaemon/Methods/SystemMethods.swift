@@ -5,7 +5,7 @@ import TreatyStore
 
 /// Health, statistics, introspection and change subscriptions.
 enum SystemMethods {
-    static let version = "0.1.0"
+    static let version = TreatyVersion.current
 
     static func all(
         _ store: TreatyStore, statistics: ServerStatistics, document: @escaping @Sendable () -> JSONValue,
