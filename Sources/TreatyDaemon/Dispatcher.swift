@@ -103,8 +103,13 @@ extension StoreError {
         var details: [String: JSONValue] = [:]
         if let line { details["line"] = .int(Int64(line)) }
         if case .invalidRecord(let error, _) = self, let field = error.field { details["field"] = .string(field) }
+        if case .badLines(let errors, let total) = self {
+            details["bad_lines"] = .int(Int64(total))
+            details["errors"] = .array(
+                errors.map { ["line": $0.line.map { .int(Int64($0)) } ?? .null, "message": .string($0.description)] })
+        }
         switch self {
-        case .invalidRecord, .invalidJSON, .invalidArgument:
+        case .invalidRecord, .invalidJSON, .invalidArgument, .badLines:
             var data = details
             data["name"] = .string(name)
             return RPCError(code: RPCError.invalidParamsCode, message: "Invalid params: \(description)", data: .object(data))

@@ -94,6 +94,9 @@ extension TreatyStore {
     /// line where every reference made so far has reached its target (a line may name a record later in the
     /// file: the change set then runs on until the target is in), so a receiver applying them one by one never
     /// holds a reference to a record it does not have.
+    /// How many bad lines of an import are reported one by one.
+    static let reportedErrors = 20
+
     static func importLines(
         _ db: Database, path: String, context: WriteContext, admitting: Set<String>,
         bound: (ChangeSetBound, ChangeSetWriter)?, progress: (@Sendable (Int) -> Void)?
@@ -102,12 +105,25 @@ extension TreatyStore {
         var summary = ImportSummary()
         let ledger = try ImportLedger.begin(db)
         var (records, bytes) = (0, 0)
-        while let line = reader.next() {
+        // A bad line fails the import, but the lines after it are still checked, so one run names every bad line
+        // (up to a limit): nothing is written, as the transaction is rolled back.
+        var bad: [StoreError] = []
+        var badCount = 0
+        while var line = reader.next() {
             summary.lines += 1
-            try Self.importLine(
-                db, line, number: summary.lines, ledger: ledger, context: context, admitting: admitting, summary: &summary)
+            // A byte-order mark, as some editors write at the start of a UTF-8 file, is not part of the first record.
+            if summary.lines == 1, line.starts(with: [0xEF, 0xBB, 0xBF]) { line.removeFirst(3) }
+            do {
+                try Self.importLine(
+                    db, line, number: summary.lines, ledger: ledger, context: context, admitting: admitting,
+                    summary: &summary)
+            } catch let error as StoreError where error.line != nil {
+                badCount += 1
+                if bad.count < reportedErrors { bad.append(error) }
+                continue
+            }
             if summary.lines % 1000 == 0 { progress?(summary.lines) }
-            guard let (limit, changes) = bound else { continue }
+            guard badCount == 0, let (limit, changes) = bound else { continue }
             records += 1
             bytes += line.count
             guard records >= limit.records || bytes >= limit.bytes else { continue }
@@ -120,7 +136,18 @@ extension TreatyStore {
             }
         }
         if reader.overlongLine {
-            throw StoreError.invalidJSON("line longer than 16 MiB", line: summary.lines + 1)
+            let error = StoreError.invalidJSON("line longer than 16 MiB", line: summary.lines + 1)
+            guard badCount > 0 else { throw error }
+            badCount += 1
+            if bad.count < reportedErrors { bad.append(error) }
+        }
+        if badCount > 0 {
+            // References to records the file never brings are found at its end: name the first of those too.
+            do { try ledger.verify(db) } catch let error as StoreError where error.line != nil {
+                badCount += 1
+                if bad.count < reportedErrors { bad.append(error) }
+            }
+            throw badCount == 1 ? bad[0] : StoreError.badLines(bad, total: badCount)
         }
         try ledger.verify(db)
         progress?(summary.lines)

@@ -26,6 +26,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case sync(SyncError)
     case io(String)
     case database(String)
+    /// An import with several bad lines: each one's error, up to 20, and how many
+    /// lines were bad in all.
+    indirect case badLines([StoreError], total: Int)
 
     /// A stable machine-readable name.
     public var name: String {
@@ -47,6 +50,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .sync: return "bundle_refused"
         case .io: return "io_error"
         case .database: return "database_error"
+        case .badLines(let errors, _): return errors.first?.name ?? "invalid_record"
         }
     }
 
@@ -56,6 +60,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidRecord(_, let line), .invalidJSON(_, let line), .danglingReference(_, _, _, let line),
             .wrongReferenceKind(_, _, _, _, let line), .unknownProvisionType(_, let line), .duplicateID(_, let line):
             return line
+        case .badLines(let errors, _): return errors.first?.line
         default: return nil
         }
     }
@@ -91,6 +96,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .sync(let error): return error.description
         case .io(let why): return why
         case .database(let why): return "database: \(why)"
+        case .badLines(let errors, let total):
+            let more = total > errors.count ? "\n(\(total - errors.count) more bad lines not listed)" : ""
+            return "\(total) bad lines; nothing was imported:\n" + errors.map(\.description).joined(separator: "\n") + more
         }
     }
 }

@@ -46,6 +46,45 @@ struct BadInputTests {
         #expect(try await fixture.store.search("Verdiyev").isEmpty)
     }
 
+    @Test("An import with many bad lines names each (up to 20) and how many in all, and writes nothing")
+    func everyBadLine() async throws {
+        let fixture = try StoreFixture()
+        let before = try await fixture.store.counts()
+        // Seven kinds of bad line found as they are read (a reference to a record not yet seen is checked at the
+        // end of the file), each three times, between good ones: 21 bad lines.
+        let bad = [0, 3, 4, 5, 6, 7, 8].map { Self.badLines[$0].0 }
+        var lines = [Self.good, #"{"type":"agreement","id":"goodagreement","kind":"memorandum"}"#]
+        for round in 0..<3 {
+            for line in bad { lines += [line, #"{"type":"person","name":"Good \#(round)"}"#] }
+        }
+        let path = try fixture.file("many.jsonl", lines: lines)
+        do {
+            _ = try await fixture.store.importJSONLines(from: path, user: "t")
+            Issue.record("the import should have failed")
+        } catch {
+            guard case .badLines(let errors, let total) = error else {
+                Issue.record("expected every bad line, got \(error)")
+                return
+            }
+            #expect(total == 21)
+            #expect(errors.count == 20)
+            let expected: [Int?] = (0..<20).map { 3 + 2 * $0 }
+            #expect(errors.map(\.line) == expected)
+            #expect(error.description.contains("(1 more bad lines not listed)"))
+        }
+        #expect(try await fixture.store.counts() == before)
+    }
+
+    @Test("A UTF-8 file that starts with a byte-order mark imports")
+    func byteOrderMark() async throws {
+        let fixture = try StoreFixture()
+        let path = fixture.directory + "/bom.jsonl"
+        try Data([0xEF, 0xBB, 0xBF] + Array((Self.good + "\n").utf8)).write(to: URL(fileURLWithPath: path))
+        let summary = try await fixture.store.importJSONLines(from: path, user: "t")
+        #expect(summary.created == 1)
+        #expect(try await fixture.store.get("goodperson").text("name") == "Adalət Verdiyev")
+    }
+
     @Test("A file that carries a record already here twice is refused at its second line, and nothing changes")
     func existingRecordTwice() async throws {
         let fixture = try StoreFixture()
