@@ -98,7 +98,7 @@ struct ChangesCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Since this day (YYYY-MM-DD) or time.") var since: String?
-    @Option(help: "Only changes from this office (id or prefix).") var office: String?
+    @Option(help: "Only changes from this office (name, id or prefix).") var office: String?
     @Option(help: "Only changes by this user.") var user: String?
     @Option(help: "Only changes to this record (short id or prefix).") var record: String?
     @Option(help: "The newest this many.") var limit = 1000

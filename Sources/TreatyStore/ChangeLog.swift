@@ -93,8 +93,9 @@ extension TreatyStore {
                 arguments.append(since.databaseValue)
             }
             if let office {
-                conditions.append("office LIKE ? || '%'")
-                arguments.append(office.lowercased().databaseValue)
+                // A name, an id or a prefix, resolved as everywhere else: one that names no office is an error.
+                conditions.append("office = ?")
+                arguments.append(try TreatyStore.resolveOffice(db, office).databaseValue)
             }
             if let user {
                 conditions.append("user = ?")

@@ -128,6 +128,18 @@ extension TreatyStore {
         }
     }
 
+    /// The actor named, which must be an organisation (an alliance, a bloc): what its member states are is asked.
+    static func organization(_ db: Database, _ idOrPrefix: String) throws -> TreatyModel.Record {
+        let actor = try fetch(db, idOrPrefix, kind: .actor)
+        let type = actor.text("kind") ?? ""
+        guard type == "organization" else {
+            throw StoreError.invalidArgument(
+                "\(try Lookup.displayName(db, actor)) is a\(type.first.map { "aeiou".contains($0) } == true ? "n" : "") \(type), "
+                    + "not an organization: name an organization (treaty actor list kind=organization)")
+        }
+        return actor
+    }
+
     static func fetch(_ db: Database, _ idOrPrefix: String, kind: RecordKind? = nil) throws -> TreatyModel.Record {
         let resolved = try Resolve.id(db, idOrPrefix)
         if let kind, kind != resolved.kind {

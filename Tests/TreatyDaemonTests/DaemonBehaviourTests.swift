@@ -218,6 +218,8 @@ struct CLITests {
             (["person", "add", "colour=red"], "person has no field \"colour\""),
             (["agreement", "list", "kind=zzz"], "must be one of treaty, memorandum"),
             (["agreement", "status", "s190np", "--on", "someday"], "--on must be a day"),
+            (["gaps", "--org", "Azerbaijan", "--provision", "defense"], "is a state, not an organization"),
+            (["graph", "--org", "Azerbaijan", "--format", "dot", "--out", "/dev/null"], "is a state, not an organization"),
         ])
     func usageErrors(arguments: [String], says: String) async throws {
         let daemon = try await Self.seededDaemon()
@@ -243,6 +245,18 @@ struct CLITests {
             #expect(status == 0)
             #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == TreatyVersion.current)
         }
+    }
+
+    @Test("changes --office takes the office's name as well as its id; a name that is no office's is an error")
+    func changesByOfficeName() async throws {
+        let daemon = try await DaemonProcess(config: ["office_name": "Ankara desk"])
+        _ = try await Self.treaty(daemon, ["person", "add", "name=Cəlil Xəlilov"])
+        let (status, output) = try await Self.treaty(daemon, ["--json", "changes", "--office", "ankara desk"])
+        #expect(status == 0)
+        #expect(try JSONCodec.decode(output).arrayValue?.contains { $0["after"]?["name"] == "Cəlil Xəlilov" } == true, "\(output)")
+        let (missing, message) = try await Self.treatyWithErrors(daemon, ["changes", "--office", "Baku desk"])
+        #expect(missing == 5)
+        #expect(message.contains("no record \"office Baku desk\""), "\(message)")
     }
 
     /// A daemon with the seed.

@@ -117,7 +117,7 @@ enum AnalystMethods {
                 "What changed: each change with when, which office, which user, and the fields before and after; oldest first.",
                 params: [
                     .init("since", ["type": "string", "minLength": 10], "A day (YYYY-MM-DD) or a time."),
-                    .init("office", ["type": "string", "minLength": 1], "Only changes from this office (id or prefix)."),
+                    .init("office", ["type": "string", "minLength": 1], "Only changes from this office (name, id or prefix)."),
                     .init("user", ["type": "string", "minLength": 1], "Only changes by this user."),
                     .init("record", RecordSchemas.id, "Only changes to this record."),
                     .init("limit", ["type": "integer", "minimum": 1, "maximum": 100000], "The newest this many (1000)."),

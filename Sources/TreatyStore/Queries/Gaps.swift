@@ -43,7 +43,7 @@ extension TreatyStore {
     ) async throws(StoreError) -> GapsReport {
         let day = day ?? today()
         return try await read { db in
-            let org = try TreatyStore.fetch(db, organization, kind: .actor)
+            let org = try TreatyStore.organization(db, organization)
             var members = try Self.memberStates(
                 db, of: org.id, roles: includeObservers ? ["member", "observer"] : ["member"], on: day)
             members.sort { ($0.text("iso3") ?? $0.label) < ($1.text("iso3") ?? $1.label) }

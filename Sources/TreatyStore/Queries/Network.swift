@@ -155,7 +155,7 @@ extension TreatyStore {
             var ids: [String] = []
             for actor in actors { ids.append(try TreatyStore.fetch(db, actor, kind: .actor).id) }
             if let organization {
-                let org = try TreatyStore.fetch(db, organization, kind: .actor)
+                let org = try TreatyStore.organization(db, organization)
                 ids += try Self.memberStates(db, of: org.id, roles: ["member"], on: day).map(\.id)
             }
             var seen = Set<String>()
