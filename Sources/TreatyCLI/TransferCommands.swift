@@ -72,6 +72,13 @@ struct ImportCommand: AsyncParsableCommand {
             }
             try await flush()
             if showProgress { FileHandle.standardError.write(Data("\rsent \(sent) lines; \(dryRun ? "checking" : "applying")…\n".utf8)) }
+            // Once the file is uploaded the daemon applies it whatever happens to this process: Ctrl-C says so.
+            let interrupt = Interrupt.say(
+                dryRun
+                    ? "treaty: stopped; the daemon finishes checking \(file) and writes nothing\n"
+                    : "treaty: stopped waiting; the daemon goes on applying \(file), all or nothing "
+                        + "(treaty status shows the records once it has)\n")
+            defer { interrupt.cancel() }
             let summary: JSONValue
             do {
                 summary = try await client.call(
@@ -311,5 +318,20 @@ struct StatusCommand: AsyncParsableCommand {
             print("records: " + (held.isEmpty ? "none" : held.map { "\($0.key) \($0.value.intValue ?? 0)" }.joined(separator: ", ")))
             print("connections \(stats["connections"]?.intValue ?? 0), requests \(stats["requests"]?.intValue ?? 0), up \(Int(stats["uptime_seconds"]?.doubleValue ?? 0)) s")
         }
+    }
+}
+
+/// Says something on Ctrl-C (SIGINT), then exits 130, as a shell expects of a program stopped that way.
+enum Interrupt {
+    static func say(_ message: String) -> any DispatchSourceSignal {
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler {
+            FileHandle.standardError.write(Data(("\n" + message).utf8))
+            exit(130)
+        }
+        source.setCancelHandler { signal(SIGINT, SIG_DFL) }
+        source.resume()
+        return source
     }
 }

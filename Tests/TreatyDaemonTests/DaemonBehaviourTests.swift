@@ -259,6 +259,40 @@ struct CLITests {
         #expect(message.contains("no record \"office Baku desk\""), "\(message)")
     }
 
+    @Test("Ctrl-C once an import is uploaded says the daemon goes on, and the daemon completes it")
+    func interruptWhileApplying() async throws {
+        let daemon = try await DaemonProcess()
+        let count = 30_000
+        let file = daemon.directory + "/many.jsonl"
+        try (0..<count).map { #"{"type":"person","name":"Person \#($0)"}"# }.joined(separator: "\n")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let client = try await daemon.client()
+        defer { Task { await client.close() } }
+        var polls: Int64 = 1
+        let before = try await client.call("stats")["requests"]?.intValue ?? 0
+        let errors = daemon.directory + "/cli.err"
+        let descriptor = open(errors, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        defer { close(descriptor) }
+        let cli = try ChildProcess(
+            DaemonProcess.productsDirectory.appendingPathComponent("treaty").path,
+            ["--socket", daemon.socketPath, "import", file], error: descriptor)
+        // import.begin and 30 chunks of 1,000 lines: then the CLI sends import.commit and waits.
+        while true {
+            polls += 1
+            let requests = try await client.call("stats")["requests"]?.intValue ?? 0
+            if requests - polls >= before + 31 { break }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        cli.send(SIGINT)
+        #expect(await cli.exit(within: .seconds(30)) == 130)
+        let said = try String(contentsOfFile: errors, encoding: .utf8)
+        #expect(said.contains("the daemon goes on applying"), "\(said)")
+        try await PeerNetworkTests.eventually("the import is in") {
+            try await client.call("stats")["records"]?["person"]?.intValue == Int64(count)
+        }
+    }
+
     /// A daemon with the seed.
     static func seededDaemon() async throws -> DaemonProcess {
         let daemon = try await DaemonProcess()
