@@ -97,7 +97,7 @@ struct ChangesCommand: AsyncParsableCommand {
         commandName: "changes", abstract: "What changed, who changed it (office, user) and when, with fields before and after.")
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "Since this day (YYYY-MM-DD) or time.") var since: String?
+    @Option(help: "Since this day (YYYY-MM-DD, YYYY-MM, YYYY, today, yesterday, 7d, 2w) or time.") var since: String?
     @Option(help: "Only changes from this office (name, id or prefix).") var office: String?
     @Option(help: "Only changes by this user.") var user: String?
     @Option(help: "Only changes to this record (short id or prefix).") var record: String?
@@ -106,7 +106,10 @@ struct ChangesCommand: AsyncParsableCommand {
     func run() async throws {
         try await global.withClient { client in
             var params: [String: JSONValue] = ["limit": .int(Int64(limit))]
-            if let since { params["since"] = .string(since) }
+            if let since {
+                // A full time (…T…Z) goes as it is; a day as a person types it becomes the day it names.
+                params["since"] = .string(since.contains("T") ? since : try DayArgument.day(since, edge: .first))
+            }
             if let office { params["office"] = .string(office) }
             if let user { params["user"] = .string(user) }
             if let record { params["record"] = .string(record) }

@@ -15,7 +15,7 @@ struct GraphCommand: AsyncParsableCommand {
     @Option(help: "An organisation: its member states are the nodes.") var org: String?
     @Option(help: "States, comma-separated (short ids or prefixes).") var actors: String?
     @Option(help: "Only agreements carrying this provision type.") var provision: String?
-    @Option(help: "Standings as of this day, YYYY-MM-DD (today).") var on: String?
+    @Option(help: "Standings as of this day: YYYY-MM-DD, YYYY-MM, YYYY, today, yesterday, 7d (today).") var on: String?
     @Option(help: "dot, svg or graphml.") var format: Format = .dot
     @Option(help: "The file to write.") var out: String
 
@@ -31,7 +31,7 @@ struct GraphCommand: AsyncParsableCommand {
             if let org { params["organization"] = .string(try await GapsCommand.resolveActor(org, client: client)) }
             if let actors { params["actors"] = .array(actors.split(separator: ",").map { .string(String($0)) }) }
             if let provision { params["provision"] = .string(provision) }
-            if let on { params["on"] = .string(on) }
+            if let on { params["on"] = .string(try DayArgument.day(on, edge: .last)) }
             return try await client.call("network", params)
         }
         let text: String

@@ -45,12 +45,12 @@ struct AgreementStatusCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Argument var id: String
-    @Option(help: "The day, YYYY-MM-DD (today).") var on: String?
+    @Option(help: "The day: YYYY-MM-DD, YYYY-MM or YYYY (its last day), today, yesterday, 7d (today).") var on: String?
 
     func run() async throws {
         try await global.withClient { client in
             var params: [String: JSONValue] = ["id": .string(id)]
-            if let on { params["as_of"] = .string(on) }
+            if let on { params["as_of"] = .string(try DayArgument.day(on, edge: .last)) }
             let result = try await client.call("agreement.status", params)
             if global.json { return global.print(json: result) }
             print("as of \(result["as_of"]?.stringValue ?? ""): \(Brief.status(result["status"]))")
@@ -95,12 +95,12 @@ struct AwaitingCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "At least this many days waiting.") var days = 0
-    @Option(help: "Counted to this day, YYYY-MM-DD (today).") var on: String?
+    @Option(help: "Counted to this day: YYYY-MM-DD, YYYY-MM, YYYY, today, yesterday, 7d (today).") var on: String?
 
     func run() async throws {
         try await global.withClient { client in
             var params: [String: JSONValue] = ["days": .int(Int64(days))]
-            if let on { params["as_of"] = .string(on) }
+            if let on { params["as_of"] = .string(try DayArgument.day(on, edge: .last)) }
             let result = try await client.call("agreement.awaiting", params)
             let agreements = result["agreements"]?.arrayValue ?? []
             if global.json { return global.print(json: .array(agreements)) }
@@ -156,7 +156,7 @@ struct GapsCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: "The organisation: short id, prefix, or a name to search.") var org: String
     @Option(help: "A provision type slug, e.g. defense.") var provision: String
-    @Option(help: "The day, YYYY-MM-DD (today).") var on: String?
+    @Option(help: "The day: YYYY-MM-DD, YYYY-MM or YYYY (its last day), today, yesterday, 7d (today).") var on: String?
     @Flag(help: "Count observers as members.") var observers = false
 
     func run() async throws {
@@ -165,7 +165,7 @@ struct GapsCommand: AsyncParsableCommand {
             var params: [String: JSONValue] = [
                 "organization": .string(organization), "provision": .string(provision), "include_observers": .bool(observers),
             ]
-            if let on { params["on"] = .string(on) }
+            if let on { params["on"] = .string(try DayArgument.day(on, edge: .last)) }
             let report = try await client.call("gaps", params)
             if global.json { return global.print(json: report) }
             print(GapsMatrix.render(report))

@@ -53,13 +53,13 @@ struct ShowRecord<K: KindCommand>: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Short id or unambiguous prefix.") var id: String
-    @Option(help: "For agreements: statuses as of this day, YYYY-MM-DD (today).") var on: String?
+    @Option(help: "For agreements: statuses as of this day: YYYY-MM-DD, YYYY-MM, YYYY, today, 7d (today).") var on: String?
 
     func run() async throws {
         try await global.withClient { client in
             if K.kind == .agreement {
                 var params: [String: JSONValue] = ["id": .string(id)]
-                if let on { params["as_of"] = .string(on) }
+                if let on { params["as_of"] = .string(try DayArgument.day(on, edge: .last)) }
                 let dossier = try await client.call("agreement.dossier", params)
                 if global.json { return global.print(json: dossier) }
                 print(Brief.agreement(dossier))
