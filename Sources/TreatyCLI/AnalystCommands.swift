@@ -117,8 +117,14 @@ struct ChangesCommand: AsyncParsableCommand {
             let changes = result["changes"]?.arrayValue ?? []
             if global.json { return global.print(json: .array(changes)) }
             if changes.isEmpty { return print("(no changes)") }
+            // Offices by the name the offices table gives them, where it gives one.
+            var names: [String: String] = [:]
+            for office in try await client.call("sync.offices")["offices"]?.arrayValue ?? [] {
+                if let id = office["office"]?.stringValue, let name = office["name"]?.stringValue, !name.isEmpty { names[id] = name }
+            }
             for change in changes {
-                let office = String(change["office"]?.stringValue?.prefix(12) ?? "")
+                let id = change["office"]?.stringValue ?? ""
+                let office = names[id] ?? String(id.prefix(12))
                 print(
                     "\(change["at"]?.stringValue ?? "")  \(change["user"]?.stringValue ?? "")@\(office)  "
                         + "\(change["operation"]?.stringValue ?? "") \(change["kind"]?.stringValue ?? "") "

@@ -334,7 +334,7 @@ struct ConflictsSettle: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The record (short id or prefix).") var record: String
     @Argument(help: "The field.") var field: String
-    @Option(help: "current, or the id prefix of the office whose value to keep.") var keep: String?
+    @Option(help: "current, or the office (name, id or id prefix) whose value to keep.") var keep: String?
     @Option(help: "A new value.") var value: String?
 
     func validate() throws {

@@ -255,6 +255,8 @@ struct CLITests {
         let (status, output) = try await Self.treaty(daemon, ["--json", "changes", "--office", "ankara desk"])
         #expect(status == 0)
         #expect(try JSONCodec.decode(output).arrayValue?.contains { $0["after"]?["name"] == "Cəlil Xəlilov" } == true, "\(output)")
+        let (_, human) = try await Self.treaty(daemon, ["changes", "--office", "Ankara desk"])
+        #expect(human.contains("@Ankara desk  created person"), "offices by name: \(human)")
         let (missing, message) = try await Self.treatyWithErrors(daemon, ["changes", "--office", "Baku desk"])
         #expect(missing == 5)
         #expect(message.contains("no record \"office Baku desk\""), "\(message)")

@@ -125,6 +125,12 @@ struct SyncStoreTests {
         #expect(toA.conflicts == 1)
         #expect(try await a.store.syncStatus().conflicts == 1)
         #expect(try await b.store.syncStatus().conflicts == 1)
+        // Settled by keeping the value of the office named (as offices are named everywhere else).
+        let office = try await b.store.get(a.store.office.id)
+        _ = try await b.store.update(
+            a.store.office.id, version: office.provenance?.version ?? 1, set: ["name": "Ankara"], user: "bob")
+        let kept = try await b.store.settleConflict(record: person.id, field: "note", choice: .office("ankara"), user: "bob")
+        #expect(kept.text("note") == "Ankara's reading")
     }
 
     @Test("a change set made with a newer record schema is held with the reason, never applied")

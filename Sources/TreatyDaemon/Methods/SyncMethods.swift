@@ -314,7 +314,7 @@ enum SyncMethods {
                 params: [
                     .init("record", RecordSchemas.id, required: true, "The record (id or prefix)."),
                     .init("field", ["type": "string"], required: true, "The field in conflict."),
-                    .init("keep", ["type": "string"], "\"current\", or the id prefix of the office whose losing value to keep."),
+                    .init("keep", ["type": "string"], "\"current\", or the office (name, id or id prefix) whose losing value to keep."),
                     .init("value", ["type": ["string", "number", "boolean", "null"]], "A new value instead."),
                 ], result: ["type": "object", "description": "The record as it is after settling."],
                 example: ["record": .string(InterfaceExamples.conflictRecord), "field": "summary", "keep": "current"]

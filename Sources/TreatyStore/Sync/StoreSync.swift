@@ -533,7 +533,9 @@ extension TreatyStore {
             case .current: value = conflict.current.value
             case .value(let given): value = given
             case .office(let prefix):
-                let matches = conflict.losers.filter { $0.office.hasPrefix(prefix.lowercased()) }
+                // An office's name, as --for and --office take it, or its id or a prefix of it.
+                let named = try? Self.resolveOffice(db, prefix)
+                let matches = conflict.losers.filter { $0.office == named || $0.office.hasPrefix(prefix.lowercased()) }
                 guard matches.count == 1 else {
                     throw StoreError.invalidArgument(
                         matches.isEmpty
