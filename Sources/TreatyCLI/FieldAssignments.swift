@@ -39,10 +39,10 @@ enum FieldAssignments {
         case .boolean:
             guard let b = Bool(text) else { throw CLIFailure("\(kind.rawValue).\(field.name) must be true or false", code: 2) }
             return .bool(b)
-        case .reference:
-            // Short ids and prefixes are what people type; the daemon stores full ids.
-            let record = try await client.call("record.get", ["id": .string(text)])
-            return record["id"] ?? .string(text)
+        case .reference(let kinds):
+            // Short ids and prefixes are what people type, or a name (an actor's ISO3 code too); the daemon
+            // stores full ids.
+            return .string(try await NameResolution.id(text, kinds: kinds, client: client))
         default:
             return .string(text)
         }

@@ -29,7 +29,13 @@ struct GraphCommand: AsyncParsableCommand {
         let network = try await global.withClient { client in
             var params: [String: JSONValue] = [:]
             if let org { params["organization"] = .string(try await GapsCommand.resolveActor(org, client: client)) }
-            if let actors { params["actors"] = .array(actors.split(separator: ",").map { .string(String($0)) }) }
+            if let actors {
+                var ids: [JSONValue] = []
+                for actor in actors.split(separator: ",") {
+                    ids.append(.string(try await GapsCommand.resolveActor(String(actor), client: client)))
+                }
+                params["actors"] = .array(ids)
+            }
             if let provision { params["provision"] = .string(provision) }
             if let on { params["on"] = .string(try DayArgument.day(on, edge: .last)) }
             return try await client.call("network", params)

@@ -173,14 +173,7 @@ struct GapsCommand: AsyncParsableCommand {
     }
 
     static func resolveActor(_ text: String, client: TreatyClient) async throws -> String {
-        if let record = try? await client.call("actor.get", ["id": .string(text)]), let id = record["id"]?.stringValue {
-            return id
-        }
-        let hits = try await client.call("search", ["query": .string(text), "kinds": ["actor"], "limit": 1])
-        guard let id = hits["hits"]?.arrayValue?.first?["id"]?.stringValue else {
-            throw CLIFailure("no organisation matches \"\(text)\"", code: 5)
-        }
-        return id
+        try await NameResolution.id(text, kinds: [.actor], client: client)
     }
 }
 

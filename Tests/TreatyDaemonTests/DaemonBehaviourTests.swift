@@ -312,6 +312,27 @@ struct CLITests {
         #expect(output.hasPrefix("as of \(day):"), "\(output)")
     }
 
+    @Test("A reference takes an actor's ISO3 code or any of its names, the same for --org and --actors; two matches are listed")
+    func referencesByName() async throws {
+        let daemon = try await Self.seededDaemon()
+        let (_, added) = try await Self.treaty(daemon, ["--json", "agreement", "add", "kind=treaty", "title=Test"])
+        let agreement = try #require(try JSONCodec.decode(added)["short_id"]?.stringValue)
+        for (typed, name) in [("AZE", "Azərbaycan"), ("Uzbekistan", "Oʻzbekiston")] {
+            let (status, output) = try await Self.treaty(daemon, ["--json", "party", "add", "agreement_id=" + agreement, "actor_id=" + typed])
+            #expect(status == 0, "\(output)")
+            let actor = try #require(try JSONCodec.decode(output)["actor_id"]?.stringValue)
+            #expect(try await Self.treaty(daemon, ["--json", "actor", "show", actor]).1.contains(name))
+        }
+        let (graph, drawn) = try await Self.treaty(daemon, ["graph", "--actors", "AZE,Türkiye", "--format", "dot", "--out", "/dev/null"])
+        #expect(graph == 0 && drawn.contains("2 states"), "\(drawn)")
+
+        for _ in 0..<2 { _ = try await Self.treaty(daemon, ["person", "add", "name=Əli Həsənov"]) }
+        let (status, output) = try await Self.treatyWithErrors(
+            daemon, ["statement", "add", "text=…", "speaker_id=Əli Həsənov"])
+        #expect(status == 5)
+        #expect(output.contains("\"Əli Həsənov\" names 2 records"), "\(output)")
+    }
+
     /// A daemon with the seed.
     static func seededDaemon() async throws -> DaemonProcess {
         let daemon = try await DaemonProcess()
