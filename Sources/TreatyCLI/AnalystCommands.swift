@@ -35,7 +35,7 @@ struct PredictionListCommand: AsyncParsableCommand {
                 let provisions = entry["provisions"]?.arrayValue?.compactMap(\.stringValue) ?? []
                 var condition = [String]()
                 if !parties.isEmpty { condition.append("parties " + parties.joined(separator: ", ")) }
-                if let kind = prediction["agreement_kind"]?.stringValue { condition.append("a \(kind.words)") }
+                if let kind = prediction["agreement_kind"]?.stringValue { condition.append(Grammar.a(kind.words)) }
                 if !provisions.isEmpty { condition.append("carrying " + provisions.joined(separator: ", ")) }
                 if !condition.isEmpty { print("          condition: " + condition.joined(separator: "; ")) }
                 for candidate in entry["candidates"]?.arrayValue ?? [] {

@@ -28,7 +28,7 @@ struct RecordGroup<K: KindCommand>: AsyncParsableCommand {
 struct AddRecord<K: KindCommand>: AsyncParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(
-            commandName: "add", abstract: "Add a \(K.kind.rawValue): field=value ...",
+            commandName: "add", abstract: "Add \(Grammar.a(K.kind.rawValue)): field=value ...",
             discussion: "Fields: \(FieldAssignments.names(K.kind)). References take a short id or unambiguous prefix.")
     }
 
@@ -48,7 +48,7 @@ struct AddRecord<K: KindCommand>: AsyncParsableCommand {
 
 struct ShowRecord<K: KindCommand>: AsyncParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(commandName: "show", abstract: "Show a \(K.kind.rawValue) by short id or prefix.")
+        CommandConfiguration(commandName: "show", abstract: "Show \(Grammar.a(K.kind.rawValue)) by short id or prefix.")
     }
 
     @OptionGroup var global: GlobalOptions
@@ -98,7 +98,7 @@ struct ListRecords<K: KindCommand>: AsyncParsableCommand {
 struct EditRecord<K: KindCommand>: AsyncParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(
-            commandName: "edit", abstract: "Change fields of a \(K.kind.rawValue): field=value, field= clears.",
+            commandName: "edit", abstract: "Change fields of \(Grammar.a(K.kind.rawValue)): field=value, field= clears.",
             discussion: "The edit names the version it changes (the one just read, or --version): if a colleague "
                 + "changed the record meanwhile, it is refused (exit 6) instead of overwriting their edit.")
     }
@@ -125,7 +125,7 @@ struct EditRecord<K: KindCommand>: AsyncParsableCommand {
 
 struct RemoveRecord<K: KindCommand>: AsyncParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(commandName: "rm", abstract: "Delete a \(K.kind.rawValue) (a tombstone that syncs).")
+        CommandConfiguration(commandName: "rm", abstract: "Delete \(Grammar.a(K.kind.rawValue)) (a tombstone that syncs).")
     }
 
     @OptionGroup var global: GlobalOptions

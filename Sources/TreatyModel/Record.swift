@@ -245,7 +245,7 @@ public enum RecordError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(kind.rawValue) has no field \"\(field)\"; its fields: \(kind.fields.map(\.name).joined(separator: ", "))"
         case .missingField(let kind, let field): return "\(kind.rawValue) needs \"\(field)\""
         case .wrongType(let kind, let field, let expected, let got):
-            return "\(kind.rawValue).\(field) must be a \(expected), not \(got)"
+            return "\(kind.rawValue).\(field) must be \(Grammar.a(expected)), not \(got)"
         case .invalidValue(let kind, let field, let value, let reason):
             return "\(kind.rawValue).\(field) \"\(value)\" \(reason)"
         }

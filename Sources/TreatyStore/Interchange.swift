@@ -191,7 +191,7 @@ extension TreatyStore {
             }
             guard entry.kind == record.kind else {
                 throw StoreError.invalidArgument(
-                    "line \(number): \(record.id) is a \(entry.kind.rawValue) here, not a \(record.kind.rawValue)")
+                    "line \(number): \(record.id) is \(Grammar.a(entry.kind.rawValue)) here, not \(Grammar.a(record.kind.rawValue))")
             }
             guard let existing = try RecordRows.fetch(db, kind: entry.kind, id: record.id),
                 let current = existing.provenance

@@ -80,7 +80,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return at + "\(kind.rawValue).\(field) refers to \"\(target)\", which does not exist"
         case .wrongReferenceKind(let kind, let field, let target, let actual, _):
             let allowed = kind.field(field)?.referencedKinds.map(\.rawValue).joined(separator: " or ") ?? "?"
-            return at + "\(kind.rawValue).\(field) must refer to a \(allowed), but \"\(target)\" is a \(actual.rawValue)"
+            return at + "\(kind.rawValue).\(field) must refer to \(Grammar.a(allowed)), but \"\(target)\" is \(Grammar.a(actual.rawValue))"
         case .unknownProvisionType(let slug, _):
             return at + "unknown provision type \"\(slug)\"; define it first with a provision_type record "
                 + "(built in: \(ProvisionVocabulary.builtIn.map(\.slug).joined(separator: ", ")))"
@@ -90,7 +90,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "read it again and redo the edit"
         case .deleted(let id): return "\(id) is deleted"
         case .wrongKind(let id, let expected, let actual):
-            return "\(id) is a \(actual.rawValue), not a \(expected.rawValue)"
+            return "\(id) is \(Grammar.a(actual.rawValue)), not \(Grammar.a(expected.rawValue))"
         case .invalidArgument(let why): return why
         case .officeKey(let why): return "office key: \(why)"
         case .sync(let error): return error.description

@@ -42,7 +42,7 @@ enum Writes {
         }
         // An import has looked the id up already (an id it holds is an update there).
         if deferReferences == nil, let existing = try RecordRows.kind(of: record.id, db) {
-            throw StoreError.invalidArgument("a \(existing.rawValue) with id \(record.id) exists already")
+            throw StoreError.invalidArgument("\(Grammar.a(existing.rawValue)) with id \(record.id) exists already")
         }
         try checkReferences(db, record, changed: Set(record.fields.keys), ledger: deferReferences, line: line)
         let stamp = provenance ?? context.newProvenance()

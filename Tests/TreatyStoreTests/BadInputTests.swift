@@ -22,7 +22,7 @@ struct BadInputTests {
         (#"{"type":"spaceship","name":"x"}"#, "invalid_record", "unknown record type \"spaceship\""),
         (#"{"type":"person","name":"x""#, "invalid_json", "line 3"),
         (#"{"type":"party","agreement_id":"goodperson","actor_id":"goodperson"}"#,
-         "wrong_reference_kind", "must refer to a agreement"),
+         "wrong_reference_kind", "must refer to an agreement"),
         (Self.good, "duplicate_id", "goodperson"),
     ]
 

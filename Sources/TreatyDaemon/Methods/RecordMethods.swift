@@ -18,7 +18,7 @@ enum RecordMethods {
                 kind == .provisionType ? "The new slug (required for provision types)." : "An id to use; one is generated when absent."))
         return [
             RPCMethod(
-                "\(name).add", "Creates a \(name). \(kind.summary)", access: .writer, params: addParams, result: recordSchema,
+                "\(name).add", "Creates \(Grammar.a(name)). \(kind.summary)", access: .writer, params: addParams, result: recordSchema,
                 example: examples.add(kind)
             ) { call throws(RPCError) in
                 var fields = call.params
@@ -37,7 +37,7 @@ enum RecordMethods {
                 return record.json(shortID: short)
             },
             RPCMethod(
-                "\(name).update", "Changes fields of a \(name). Names the version it edits: an outdated one gets stale_version.",
+                "\(name).update", "Changes fields of \(Grammar.a(name)). Names the version it edits: an outdated one gets stale_version.",
                 access: .writer,
                 params: [
                     .init("id", RecordSchemas.id, required: true, "The id or a prefix."),
@@ -54,7 +54,7 @@ enum RecordMethods {
                 return try await withShortIDs(store, record)
             },
             RPCMethod(
-                "\(name).delete", "Deletes a \(name): a tombstone that syncs. With version, refuses if it changed since.",
+                "\(name).delete", "Deletes \(Grammar.a(name)): a tombstone that syncs. With version, refuses if it changed since.",
                 access: .writer,
                 params: [
                     .init("id", RecordSchemas.id, required: true, "The id or a prefix."),

@@ -59,7 +59,7 @@ enum ChangeSetCheck {
             return "a row's id is not an id"
         }
         let here = try RecordRows.kind(of: id, db)
-        if let here, here != kind { return "\(id) is a \(here.rawValue) here" }
+        if let here, here != kind { return "\(id) is \(Grammar.a(here.rawValue)) here" }
         switch row.operation {
         case .delete:
             return "it removes the row \(id); offices mark records deleted, they never remove them"
@@ -98,7 +98,7 @@ enum ChangeSetCheck {
             guard let actual = try RecordRows.kind(of: target, db) else {
                 return "\(column) refers to \(target), which this office does not have"
             }
-            return allowed.contains(actual) ? nil : "\(column) refers to \(target), a \(actual.rawValue)"
+            return allowed.contains(actual) ? nil : "\(column) refers to \(target), \(Grammar.a(actual.rawValue))"
         case .provisionType:
             if ProvisionVocabulary.builtInSlugs.contains(target) { return nil }
             let defined = try Bool.fetchOne(
