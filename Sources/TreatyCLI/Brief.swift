@@ -46,7 +46,7 @@ enum Brief {
                 if let basis = p["legal_basis"]?.stringValue { what += " [\(basis)]" }
                 table.add([p["provision_type"]?.stringValue ?? "", p["article"]?.stringValue ?? "—", what])
             }
-            lines.append(indent(table.render(maxWidth: 90)))
+            lines.append(indent(table.render(maxWidth: 90, wholeLastColumn: true)))
         }
         lines.append("")
         lines.append("Timeline")

@@ -90,8 +90,23 @@ struct ListRecords<K: KindCommand>: AsyncParsableCommand {
             let result = try await client.call("\(K.kind.rawValue).list", params)
             let records = result["records"]?.arrayValue ?? []
             if global.json { return global.print(json: .array(records)) }
+            if K.kind == .provisionType, filter.isEmpty { return print(Self.vocabulary(records)) }
             print(Brief.table(records, kind: K.kind))
         }
+    }
+
+    /// Provision types by their whole slug (the slug is what `provision_type=` takes), the built-in ones first.
+    static func vocabulary(_ records: [JSONValue]) -> String {
+        var table = Table("slug", "label", "from")
+        for entry in ProvisionVocabulary.builtIn { table.add([entry.slug, entry.label, "built in (\(entry.origin))"]) }
+        for json in records {
+            let record = Record.from(json)
+            table.add([
+                (json["id"]?.stringValue ?? "") + (record?.provenance?.deleted == true ? " (deleted)" : ""),
+                record?.label ?? "", "this register",
+            ])
+        }
+        return table.render()
     }
 }
 

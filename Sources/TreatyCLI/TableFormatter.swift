@@ -10,8 +10,12 @@ struct Table {
     mutating func add(_ row: [String]) { rows.append(row) }
 
     /// The table, columns padded to their widest cell; long cells in the last column are left as they are.
-    func render(maxWidth: Int = 60) -> String {
-        let clipped = rows.map { $0.map { cell($0, maxWidth) } }
+    /// The table, each cell cut at `maxWidth` characters; with `wholeLastColumn`, the last column is never cut
+    /// (a provision's text with its condition and legal basis, which lose their meaning cut).
+    func render(maxWidth: Int = 60, wholeLastColumn: Bool = false) -> String {
+        let clipped = rows.map { row in
+            row.enumerated().map { i, value in cell(value, wholeLastColumn && i == row.count - 1 ? .max : maxWidth) }
+        }
         var widths = header.map(\.count)
         for row in clipped {
             for (i, value) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], value.count) }

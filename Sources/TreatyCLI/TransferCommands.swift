@@ -127,7 +127,12 @@ struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export", abstract: "Export as lossless JSON Lines, CSV per record kind, or the dyadic table.",
         discussion: """
-            jsonl: every record, tombstones included (reads back with `treaty import`). csv: a folder with one             CSV per record kind. dyadic: one row per unordered pair of states (A before B by ISO3) per year, with             ISO3 and COW codes, a 0/1 column per provision type meaning an agreement between them carrying it was             in force at some point that year, and the ids behind each flag; name the states with --org or --actors             and the years with --from and --to.
+            jsonl: every record, tombstones included (reads back with `treaty import`). \
+            csv: a folder with one CSV per record kind. \
+            dyadic: one row per unordered pair of states (A before B by ISO3) per year, with ISO3 and COW codes, a \
+            0/1 column per provision type meaning an agreement between them carrying it was in force at some point \
+            that year, and the ids behind each flag; name the states with --org or --actors and the years with \
+            --from and --to.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case jsonl, csv, dyadic }

@@ -333,6 +333,16 @@ struct CLITests {
         #expect(output.contains("\"Əli Həsənov\" names 2 records"), "\(output)")
     }
 
+    @Test("provision-type list shows whole slugs, the built-in ones too; the brief shows a provision's condition and basis whole")
+    func vocabularyAndBrief() async throws {
+        let daemon = try await Self.seededDaemon()
+        let (_, vocabulary) = try await Self.treaty(daemon, ["provision-type", "list"])
+        #expect(vocabulary.contains("cyber-defense") && vocabulary.contains("this register"), "\(vocabulary)")
+        for slug in ProvisionVocabulary.builtIn.map(\.slug) { #expect(vocabulary.contains(slug + " "), "\(slug)") }
+        let (_, brief) = try await Self.treaty(daemon, ["agreement", "show", "s190np"])
+        #expect(brief.contains("(if: armed aggression against a party) [UN Charter Article 51]"), "\(brief)")
+    }
+
     /// A daemon with the seed.
     static func seededDaemon() async throws -> DaemonProcess {
         let daemon = try await DaemonProcess()
