@@ -108,7 +108,9 @@ struct AwaitingCommand: AsyncParsableCommand {
             for entry in agreements {
                 table.add([
                     Brief.ref(entry["agreement"]), Brief.ref(entry["party"]), Brief.date(entry["approval"]?["date"]),
-                    "\(entry["days_waiting"]?.intValue ?? 0) days",
+                    // With the approval's date unknown, the wait is counted from when it was recorded here.
+                    "\(entry["days_waiting"]?.intValue ?? 0) days"
+                        + (entry["approval"]?["date"] == nil || entry["approval"]?["date"] == .null ? " since recorded" : ""),
                 ])
             }
             print(agreements.isEmpty ? "(none)" : table.render())

@@ -333,7 +333,7 @@ struct CLITests {
         #expect(output.contains("\"Əli Həsənov\" names 2 records"), "\(output)")
     }
 
-    @Test("provision-type list shows whole slugs, the built-in ones too; the brief shows a provision's condition and basis whole")
+    @Test("provision-type list shows whole slugs, built-in ones too; the brief shows a provision's condition and basis whole; awaiting says what it counts from")
     func vocabularyAndBrief() async throws {
         let daemon = try await Self.seededDaemon()
         let (_, vocabulary) = try await Self.treaty(daemon, ["provision-type", "list"])
@@ -341,6 +341,9 @@ struct CLITests {
         for slug in ProvisionVocabulary.builtIn.map(\.slug) { #expect(vocabulary.contains(slug + " "), "\(slug)") }
         let (_, brief) = try await Self.treaty(daemon, ["agreement", "show", "s190np"])
         #expect(brief.contains("(if: armed aggression against a party) [UN Charter Article 51]"), "\(brief)")
+        // An approval of unknown date: the wait counts from when it was recorded, and says so.
+        let (_, awaiting) = try await Self.treaty(daemon, ["agreement", "awaiting"])
+        #expect(awaiting.contains("date unknown") && awaiting.contains("days since recorded"), "\(awaiting)")
     }
 
     /// A daemon with the seed.
