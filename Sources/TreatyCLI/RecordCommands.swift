@@ -29,7 +29,9 @@ struct AddRecord<K: KindCommand>: AsyncParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(
             commandName: "add", abstract: "Add \(Grammar.a(K.kind.rawValue)): field=value ...",
-            discussion: "Fields: \(FieldAssignments.names(K.kind)). References take a short id or unambiguous prefix.")
+            discussion: "Fields: \(FieldAssignments.names(K.kind)). References take a short id or unambiguous prefix, "
+                + "or a name."
+                + (K.kind == .agreement ? " In the same command: \(AgreementComposition.usage)." : ""))
     }
 
     @OptionGroup var global: GlobalOptions
@@ -37,12 +39,29 @@ struct AddRecord<K: KindCommand>: AsyncParsableCommand {
 
     func run() async throws {
         try await global.withClient { client in
+            var assignments = assignments
+            let composition = K.kind == .agreement ? try AgreementComposition.extract(from: &assignments) : .init()
             var params = try await FieldAssignments.parse(assignments, kind: K.kind, client: client)
             params = params.filter { !$0.value.isNull }
+            let actors = try await composition.check(client: client)
             let record = try await client.call("\(K.kind.rawValue).add", params)
+            let added = try await composition.add(to: record["id"]?.stringValue ?? "", actors: actors, client: client)
             if global.json { return global.print(json: record) }
-            print("added \(K.kind.rawValue) \(record["short_id"]?.stringValue ?? "")  \(Record.from(record)?.label ?? "")")
+            print(
+                "added \(K.kind.rawValue) \(record["short_id"]?.stringValue ?? "")  \(Record.from(record)?.label ?? "")"
+                    + (added.isEmpty ? "" : " with \(Self.counted(added))"))
         }
+    }
+
+    /// "2 parties, 1 provision, signed".
+    static func counted(_ added: [String]) -> String {
+        var seen: [String] = []
+        for item in added where !seen.contains(item) { seen.append(item) }
+        return seen.map { item in
+            let count = added.filter { $0 == item }.count
+            guard item == "party" || item == "provision" else { return item }
+            return "\(count) " + (count == 1 ? item : (item == "party" ? "parties" : "provisions"))
+        }.joined(separator: ", ")
     }
 }
 

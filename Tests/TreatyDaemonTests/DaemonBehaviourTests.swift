@@ -346,6 +346,28 @@ struct CLITests {
         #expect(awaiting.contains("date unknown") && awaiting.contains("days since recorded"), "\(awaiting)")
     }
 
+    @Test("One command adds an agreement with its parties, provisions and dated steps; a mistake in any writes nothing")
+    func agreementInOneCommand() async throws {
+        let daemon = try await Self.seededDaemon()
+        let (status, output) = try await Self.treaty(
+            daemon,
+            ["agreement", "add", "kind=treaty", "title=Test Treaty", "parties=AZE,Türkiye", "provisions=defense,training",
+             "signed=2021-06-15", "entered_into_force=2022"])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("with 2 parties, 2 provisions, signed, entered into force"), "\(output)")
+        let id = try #require(output.split(separator: " ").dropFirst(2).first.map(String.init))
+        let (_, brief) = try await Self.treaty(daemon, ["agreement", "show", id, "--on", "2023"])
+        for part in ["Azərbaycan (Azerbaijan)", "Türkiye", "defense", "training", "15 June 2021        signed", "in force"] {
+            #expect(brief.contains(part), "\(part) in \(brief)")
+        }
+        let before = try await Self.treaty(daemon, ["--json", "agreement", "list"]).1
+        for mistake in [["provisions=defence"], ["parties=Atlantis"], ["signed=June"]] {
+            let (failed, said) = try await Self.treatyWithErrors(daemon, ["agreement", "add", "kind=treaty", "title=Never"] + mistake)
+            #expect(failed == 2 || failed == 5, "\(said)")
+        }
+        #expect(try await Self.treaty(daemon, ["--json", "agreement", "list"]).1 == before)
+    }
+
     /// A daemon with the seed.
     static func seededDaemon() async throws -> DaemonProcess {
         let daemon = try await DaemonProcess()
