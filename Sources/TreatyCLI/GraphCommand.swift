@@ -46,11 +46,7 @@ struct GraphCommand: AsyncParsableCommand {
         case .graphml: text = Graphviz.graphML(network)
         case .svg: text = try Graphviz.svg(Graphviz.dot(network))
         }
-        do {
-            try text.write(toFile: out, atomically: true, encoding: .utf8)
-        } catch {
-            throw CLIFailure("cannot write \(out): \(error.localizedDescription)", code: 1)
-        }
+        try OutputFile.write(Data(text.utf8), to: out)
         if global.json { return global.print(json: network) }
         print("wrote \(out): \(network["nodes"]?.arrayValue?.count ?? 0) states, \(network["edges"]?.arrayValue?.count ?? 0) agreement links")
     }

@@ -130,10 +130,9 @@ struct SyncExport: AsyncParsableCommand {
             progress.show("writing the bundle…")
             let result = try await client.call("sync.export.begin", params)
             let export = result["export"] ?? .null
-            let partial = out + ".partial"
-            guard FileManager.default.createFile(atPath: partial, contents: nil), let handle = FileHandle(forWritingAtPath: partial) else {
-                throw CLIFailure("cannot write \(partial)")
-            }
+            // A device or pipe named (/dev/stdout) is written in place, never replaced.
+            let partial = OutputFile.isSpecial(out) ? out : out + ".partial"
+            let handle = try OutputFile.open(partial)
             var offset: Int64? = 0
             var written = 0
             do {
@@ -149,20 +148,22 @@ struct SyncExport: AsyncParsableCommand {
                     progress.show("received \(megabytes(written)) of \(megabytes(result["bytes"]?.intValue ?? 0)) MB")
                 }
             } catch let error as CLIFailure {
-                try? FileManager.default.removeItem(atPath: partial)
+                if partial != out { try? FileManager.default.removeItem(atPath: partial) }
                 throw error
             } catch let error as ClientError {
-                try? FileManager.default.removeItem(atPath: partial)
+                if partial != out { try? FileManager.default.removeItem(atPath: partial) }
                 throw error
             } catch {
-                try? FileManager.default.removeItem(atPath: partial)
+                if partial != out { try? FileManager.default.removeItem(atPath: partial) }
                 throw CLIFailure("cannot write \(partial): \(error.localizedDescription)")
             }
             progress.done()
             _ = try? await client.call("sync.export.end", ["export": export])
             do {
-                if FileManager.default.fileExists(atPath: out) { try FileManager.default.removeItem(atPath: out) }
-                try FileManager.default.moveItem(atPath: partial, toPath: out)
+                if partial != out {
+                    if FileManager.default.fileExists(atPath: out) { try FileManager.default.removeItem(atPath: out) }
+                    try FileManager.default.moveItem(atPath: partial, toPath: out)
+                }
             } catch {
                 throw CLIFailure("cannot write \(out): \(error.localizedDescription)")
             }

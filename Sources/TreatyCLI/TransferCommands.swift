@@ -167,10 +167,7 @@ struct ExportCommand: AsyncParsableCommand {
 
     func output() throws -> FileHandle {
         guard let out else { return FileHandle.standardOutput }
-        guard FileManager.default.createFile(atPath: out, contents: nil), let handle = FileHandle(forWritingAtPath: out) else {
-            throw CLIFailure("cannot write \(out)", code: 2)
-        }
-        return handle
+        return try OutputFile.open(out)
     }
 
     func exportLines() async throws {
@@ -204,8 +201,7 @@ struct ExportCommand: AsyncParsableCommand {
                 let columns = CSV.columns(record.kind)
                 if files[record.kind] == nil {
                     let path = out + "/" + record.kind.rawValue + ".csv"
-                    guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path)
-                    else { throw CLIFailure("cannot write \(path)", code: 2) }
+                    let handle = try OutputFile.open(path)
                     try handle.write(contentsOf: Data((CSV.row(columns) + "\n").utf8))
                     files[record.kind] = handle
                 }

@@ -220,7 +220,7 @@ struct CLITests {
             (["agreement", "status", "s190np", "--on", "someday"], "\"someday\" is not a day"),
             (["agreement", "status", "s190np", "--on", "2021-02-30"], "is not a real day"),
             (["gaps", "--org", "Azerbaijan", "--provision", "defense"], "is a state, not an organization"),
-            (["graph", "--org", "Azerbaijan", "--format", "dot", "--out", "/dev/null"], "is a state, not an organization"),
+            (["graph", "--org", "Azerbaijan", "--format", "dot", "--out", "never-written.dot"], "is a state, not an organization"),
         ])
     func usageErrors(arguments: [String], says: String) async throws {
         let daemon = try await Self.seededDaemon()
@@ -323,7 +323,8 @@ struct CLITests {
             let actor = try #require(try JSONCodec.decode(output)["actor_id"]?.stringValue)
             #expect(try await Self.treaty(daemon, ["--json", "actor", "show", actor]).1.contains(name))
         }
-        let (graph, drawn) = try await Self.treaty(daemon, ["graph", "--actors", "AZE,Türkiye", "--format", "dot", "--out", "/dev/null"])
+        let (graph, drawn) = try await Self.treaty(
+            daemon, ["graph", "--actors", "AZE,Türkiye", "--format", "dot", "--out", daemon.directory + "/g.dot"])
         #expect(graph == 0 && drawn.contains("2 states"), "\(drawn)")
 
         for _ in 0..<2 { _ = try await Self.treaty(daemon, ["person", "add", "name=Əli Həsənov"]) }
@@ -366,6 +367,24 @@ struct CLITests {
             #expect(failed == 2 || failed == 5, "\(said)")
         }
         #expect(try await Self.treaty(daemon, ["--json", "agreement", "list"]).1 == before)
+    }
+
+    @Test(
+        "--out naming a device writes to it and leaves it a device (an atomic write renamed a file over /dev/null)",
+        .enabled(if: getuid() == 0, "making a device node needs root"))
+    func outputToDevice() async throws {
+        let daemon = try await Self.seededDaemon()
+        let device = daemon.directory + "/null"
+        #expect(mknod(device, S_IFCHR | 0o666, dev_t(1 << 8 | 3)) == 0)  // the null device, major 1 minor 3
+        for command in [
+            ["graph", "--org", "OTS", "--format", "dot", "--out", device], ["export", "--out", device],
+            ["sync", "export", "--out", device],
+        ] {
+            let (status, output) = try await Self.treaty(daemon, command)
+            #expect(status == 0, "\(command): \(output)")
+            var info = stat()
+            #expect(stat(device, &info) == 0 && (info.st_mode & S_IFMT) == S_IFCHR, "\(command) replaced the device")
+        }
     }
 
     /// A daemon with the seed.
