@@ -71,8 +71,8 @@ struct ShowRecord<K: KindCommand>: AsyncParsableCommand {
     }
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "Short id or unambiguous prefix.") var id: String
-    @Option(help: "For agreements: statuses as of this day: YYYY-MM-DD, YYYY-MM, YYYY, today, 7d (today).") var on: String?
+    @Argument(help: "Short id or unambiguous prefix (for an actor or a person, a name too).") var id: String
+    @Option(help: "For agreements and actors: statuses as of this day: YYYY-MM-DD, YYYY-MM, YYYY, today, 7d (today).") var on: String?
 
     func run() async throws {
         try await global.withClient { client in
@@ -84,8 +84,13 @@ struct ShowRecord<K: KindCommand>: AsyncParsableCommand {
                 print(Brief.agreement(dossier))
                 return
             }
-            let record = try await client.call("\(K.kind.rawValue).get", ["id": .string(id)])
+            // An actor or a person may be named (AZE, Uzbekistan) as well as given by id.
+            let named = K.kind == .actor || K.kind == .person ? try await NameResolution.id(id, kinds: [K.kind], client: client) : id
+            let record = try await client.call("\(K.kind.rawValue).get", ["id": .string(named)])
             if global.json { return global.print(json: record) }
+            if K.kind == .actor {
+                return print(try await ActorBrief.render(record, on: try on.map { try DayArgument.day($0, edge: .last) }, client: client))
+            }
             print(try await Brief.record(record, client: client))
         }
     }

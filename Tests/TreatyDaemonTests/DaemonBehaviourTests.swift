@@ -387,6 +387,20 @@ struct CLITests {
         }
     }
 
+    @Test("treaty actor show AZE: everything about a country, its agreements by standing, memberships and the predictions naming it")
+    func actorBrief() async throws {
+        let daemon = try await Self.seededDaemon()
+        let (status, brief) = try await Self.treaty(daemon, ["actor", "show", "AZE"])
+        #expect(status == 0, "\(brief)")
+        for part in [
+            "Azərbaycan  [state]", "iso3: AZE", "Agreements", "Shusha Declaration", "Memberships", "Türk Dövlətləri Təşkilatı",
+            "member", "Predictions naming it", "Uz",
+        ] {
+            #expect(brief.contains(part), "\(part) in \(brief)")
+        }
+        #expect(try await Self.treaty(daemon, ["actor", "show", "Uzbekistan"]).1.contains("iso3: UZB"))
+    }
+
     /// A daemon with the seed.
     static func seededDaemon() async throws -> DaemonProcess {
         let daemon = try await DaemonProcess()
