@@ -15,7 +15,7 @@ public struct TreatyCommand: AsyncParsableCommand {
             """,
         version: TreatyVersion.current,
         subcommands: [
-            StatusCommand.self, SearchCommand.self, ImportCommand.self, ExportCommand.self, WatchCommand.self, GapsCommand.self,
+            StatusCommand.self, SearchCommand.self, SaidStatementCommand.self, ImportCommand.self, ExportCommand.self, WatchCommand.self, GapsCommand.self,
             ChangesCommand.self, GraphCommand.self, IdentityCommand.self, OfficeGroup.self, PeerGroup.self, SyncGroup.self,
             ConflictsGroup.self,
             RecordGroup<AgreementKind>.self, RecordGroup<ActorKind>.self, RecordGroup<PersonKind>.self,

@@ -401,6 +401,26 @@ struct CLITests {
         #expect(try await Self.treaty(daemon, ["actor", "show", "Uzbekistan"]).1.contains("iso3: UZB"))
     }
 
+    @Test("treaty said records who said what, in which role, where, when and about what, in one command")
+    func saidInOneCommand() async throws {
+        let daemon = try await Self.seededDaemon()
+        let (status, output) = try await Self.treaty(
+            daemon,
+            ["said", "Hikmət Babaoğlu", "The alliance will deepen.", "--as", "MP", "--at", "Milli Məclis",
+             "--in", "https://press.example/interview", "--about", "s190np,AZE", "--on", "2025-06"])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("about 2 records"), "\(output)")
+        let (_, said) = try await Self.treaty(daemon, ["person", "said", "4qcpgw"])
+        #expect(said.contains("2025-06") || said.contains("June 2025"), "\(said)")
+        #expect(said.contains("as MP") && said.contains("The alliance will deepen."), "\(said)")
+        let (_, brief) = try await Self.treaty(daemon, ["actor", "show", "AZE"])
+        #expect(brief.contains("The alliance will deepen."), "\(brief)")
+        // A name that fits nothing writes nothing.
+        let before = try await Self.treaty(daemon, ["--json", "statement", "list", "--limit", "1000"]).1
+        #expect(try await Self.treatyWithErrors(daemon, ["said", "Hikmət Babaoğlu", "x", "--about", "Atlantis"]).0 == 5)
+        #expect(try await Self.treaty(daemon, ["--json", "statement", "list", "--limit", "1000"]).1 == before)
+    }
+
     /// A daemon with the seed.
     static func seededDaemon() async throws -> DaemonProcess {
         let daemon = try await DaemonProcess()
