@@ -535,12 +535,14 @@ extension TreatyStore {
             case .office(let prefix):
                 // An office's name, as --for and --office take it, or its id or a prefix of it.
                 let named = try? Self.resolveOffice(db, prefix)
-                let matches = conflict.losers.filter { $0.office == named || $0.office.hasPrefix(prefix.lowercased()) }
+                // That office's value may be the one shown already: keeping it is keeping the current one.
+                let candidates = conflict.losers + [conflict.current]
+                let matches = candidates.filter { $0.office == named || $0.office.hasPrefix(prefix.lowercased()) }
                 guard matches.count == 1 else {
                     throw StoreError.invalidArgument(
                         matches.isEmpty
-                            ? "no losing value on \(field) was written by an office starting \(prefix)"
-                            : "\(matches.count) losing values on \(field) came from offices starting \(prefix): give more")
+                            ? "no value on \(field) in this conflict was written by the office \(prefix)"
+                            : "\(matches.count) values on \(field) came from offices starting \(prefix): give more")
                 }
                 value = matches[0].value
             }
