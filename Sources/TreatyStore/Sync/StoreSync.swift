@@ -142,7 +142,8 @@ extension TreatyStore {
         }
         var total = ReceiveSummary()
         for (office, key, name, user) in due {
-            let applied = try await admit(id: office, publicKey: key, name: name, user: user).applied
+            // Two receptions at once (two peers, a bundle) may both find it due: the second finds the record made.
+            guard let applied = try? await admit(id: office, publicKey: key, name: name, user: user).applied else { continue }
             total.applied += applied.applied
             total.conflicts += applied.conflicts
         }
