@@ -44,8 +44,6 @@ struct AgreementComposition {
         return composition
     }
 
-    var isEmpty: Bool { parties.isEmpty && provisions.isEmpty && steps.isEmpty }
-
     /// Resolves the parties and checks the provision types, so that nothing is written for a mistake.
     func check(client: TreatyClient) async throws -> [String] {
         var actors: [String] = []

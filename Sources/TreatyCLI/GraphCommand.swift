@@ -28,11 +28,11 @@ struct GraphCommand: AsyncParsableCommand {
         }
         let network = try await global.withClient { client in
             var params: [String: JSONValue] = [:]
-            if let org { params["organization"] = .string(try await GapsCommand.resolveActor(org, client: client)) }
+            if let org { params["organization"] = .string(try await NameResolution.id(org, kinds: [.actor], client: client)) }
             if let actors {
                 var ids: [JSONValue] = []
                 for actor in actors.split(separator: ",") {
-                    ids.append(.string(try await GapsCommand.resolveActor(String(actor), client: client)))
+                    ids.append(.string(try await NameResolution.id(String(actor), kinds: [.actor], client: client)))
                 }
                 params["actors"] = .array(ids)
             }

@@ -163,7 +163,7 @@ struct GapsCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await global.withClient { client in
-            let organization = try await Self.resolveActor(org, client: client)
+            let organization = try await NameResolution.id(org, kinds: [.actor], client: client)
             var params: [String: JSONValue] = [
                 "organization": .string(organization), "provision": .string(provision), "include_observers": .bool(observers),
             ]
@@ -172,10 +172,6 @@ struct GapsCommand: AsyncParsableCommand {
             if global.json { return global.print(json: report) }
             print(GapsMatrix.render(report))
         }
-    }
-
-    static func resolveActor(_ text: String, client: TreatyClient) async throws -> String {
-        try await NameResolution.id(text, kinds: [.actor], client: client)
     }
 }
 

@@ -52,9 +52,7 @@ struct SaidStatementCommand: AsyncParsableCommand {
                 let held = try await client.call("membership.list", ["filter": .object(filter)])["records"]?.arrayValue ?? []
                 membership = held.first?["id"]?.stringValue
                 if membership == nil {
-                    var fields: [String: JSONValue] = ["member_id": .string(speaker), "role": .string(role)]
-                    if let organization { fields["organization_id"] = .string(organization) }
-                    membership = try await client.call("membership.add", fields)["id"]?.stringValue
+                    membership = try await client.call("membership.add", filter)["id"]?.stringValue
                 }
             }
             var fields: [String: JSONValue] = ["speaker_id": .string(speaker), "text": .string(text), "mode": .string(mode)]

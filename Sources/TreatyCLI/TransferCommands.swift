@@ -221,7 +221,7 @@ struct ExportCommand: AsyncParsableCommand {
         let to = self.to ?? Calendar(identifier: .gregorian).component(.year, from: Date())
         let rows = try await global.withClient { client in
             var params: [String: JSONValue] = ["from": .int(Int64(from)), "to": .int(Int64(to))]
-            if let org { params["organization"] = .string(try await GapsCommand.resolveActor(org, client: client)) }
+            if let org { params["organization"] = .string(try await NameResolution.id(org, kinds: [.actor], client: client)) }
             if let actors { params["actors"] = .array(actors.split(separator: ",").map { .string(String($0)) }) }
             return try await client.call("dyadic", params)["rows"]?.arrayValue ?? []
         }
