@@ -109,6 +109,10 @@ extension TreatyStore {
         // (up to a limit): nothing is written, as the transaction is rolled back.
         var bad: [StoreError] = []
         var badCount = 0
+        func noteBad(_ error: StoreError) {
+            badCount += 1
+            if bad.count < reportedErrors { bad.append(error) }
+        }
         while var line = reader.next() {
             summary.lines += 1
             // A byte-order mark, as some editors write at the start of a UTF-8 file, is not part of the first record.
@@ -118,8 +122,7 @@ extension TreatyStore {
                     db, line, number: summary.lines, ledger: ledger, context: context, admitting: admitting,
                     summary: &summary)
             } catch let error as StoreError where error.line != nil {
-                badCount += 1
-                if bad.count < reportedErrors { bad.append(error) }
+                noteBad(error)
                 continue
             }
             if summary.lines % 1000 == 0 { progress?(summary.lines) }
@@ -138,15 +141,11 @@ extension TreatyStore {
         if reader.overlongLine {
             let error = StoreError.invalidJSON("line longer than 16 MiB", line: summary.lines + 1)
             guard badCount > 0 else { throw error }
-            badCount += 1
-            if bad.count < reportedErrors { bad.append(error) }
+            noteBad(error)
         }
         if badCount > 0 {
             // References to records the file never brings are found at its end: name the first of those too.
-            do { try ledger.verify(db) } catch let error as StoreError where error.line != nil {
-                badCount += 1
-                if bad.count < reportedErrors { bad.append(error) }
-            }
+            do { try ledger.verify(db) } catch let error as StoreError where error.line != nil { noteBad(error) }
             throw badCount == 1 ? bad[0] : StoreError.badLines(bad, total: badCount)
         }
         try ledger.verify(db)
