@@ -26,11 +26,15 @@ public struct Field: Sendable, Hashable {
     /// Whether full-text search indexes the field.
     public let searchable: Bool
     public let doc: String
+    /// The record schema version that added the field (``Schema/version``).
+    public let since: Int
 
     public init(
         _ name: String, _ type: ValueType, required: Bool = false, default defaultValue: JSONValue? = nil,
-        searchable: Bool = false, doc: String
+        searchable: Bool = false, since: Int = 1, doc: String
     ) {
+        precondition(since == 1 || (!required && defaultValue == nil), "a field added later is optional, with no default")
+        self.since = since
         self.name = name
         self.type = type
         self.required = required

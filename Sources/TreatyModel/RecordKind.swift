@@ -62,6 +62,9 @@ public enum RecordKind: String, Sendable, CaseIterable, Codable, Comparable {
     /// The fields of this kind, in display order, without `id` and provenance.
     public var fields: [Field] { Self.fieldTable[self]! }
 
+    /// The fields a record of this kind had in record schema `version`.
+    public func fields(inSchema version: Int) -> [Field] { fields.filter { $0.since <= version } }
+
     /// The field with this name, if the kind has one.
     public func field(_ name: String) -> Field? { Self.fieldsByName[self]![name] }
 

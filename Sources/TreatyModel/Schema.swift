@@ -12,8 +12,9 @@ public enum Schema {
     /// Prediction outcomes.
     public static let outcomes = ["open", "true", "false", "partly", "unknowable"]
 
-    /// The version of the record layout. A database or change set from a higher version is refused.
-    public static let version = 1
+    /// The version of the record layout. A database from a higher version is refused; a change set from one is
+    /// held until this office is upgraded. A version only adds optional fields (``Field/since``): docs/sync.md.
+    public static let version = 2
 
     static func summary(of kind: RecordKind) -> String {
         switch kind {
@@ -141,6 +142,7 @@ public enum Schema {
                 Field("kind", .choice(lifecycleKinds), required: true, doc: "What happened."),
                 Field("date", .date, doc: "When, to the precision known; absent when unknown."),
                 Field("party_id", .reference([.actor]), doc: "The party it concerns; absent when it concerns all."),
+                Field("place", .text, since: 2, doc: "Where it happened: the city of a signing, of a deposit."),
                 Field("actor_id", .reference([.actor]), doc: "Who acted: the legislature, the president."),
                 Field("reference", .text, doc: "A decree or law number."),
                 Field("source_id", .reference([.source]), doc: "Where it is known from."),

@@ -97,7 +97,7 @@ actor PeerSession {
         try await send(
             .hello(
                 .init(
-                    protocol: PeerMessage.protocolVersion, office: store.office.id, schema: Schema.version,
+                    protocol: PeerMessage.protocolVersion, office: store.office.id, schema: store.recordSchema,
                     vector: vector.entries, heartbeatSeconds: Int(Self.heartbeat.components.seconds))))
         let changes = store.changes.subscribe()
         do {

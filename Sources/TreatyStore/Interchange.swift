@@ -63,8 +63,7 @@ extension TreatyStore {
     ) async throws(StoreError) -> ImportSummary {
         _ = try LineReader(path: path)  // fail early, outside the transaction, when the file cannot be read
         let context = context(user: user)
-        let office = office
-        let clock = clock
+        let (office, layout, clock) = (office, layout, clock)
         let bound = ChangeSetBound(records: options.maxChangeSetRecords, bytes: options.maxChangeSetBytes)
         let summary = try await writeWithoutTransaction { db in
             var summary = ImportSummary()
@@ -74,7 +73,7 @@ extension TreatyStore {
                         db, path: path, context: context, admitting: admitting, bound: nil, progress: progress)
                     return .rollback
                 }
-                summary = try LocalChanges.run(db, office: office, user: user, wallClock: clock()) { changes in
+                summary = try LocalChanges.run(db, office: office, layout: layout, user: user, wallClock: clock()) { changes in
                     try Self.importLines(
                         db, path: path, context: context, admitting: admitting, bound: (bound, changes), progress: progress)
                 }
@@ -197,7 +196,7 @@ extension TreatyStore {
             else { return }
             let version = record.provenance?.version ?? current.version
             if let incoming = record.provenance, version > current.version {
-                try Writes.replace(db, record, provenance: incoming, ledger: ledger, line: number)
+                try Writes.replace(db, record, provenance: incoming, context: context, ledger: ledger, line: number)
                 summary.updated += 1
             } else if let edits = Self.edits(from: existing, to: record), record.provenance?.deleted != true {
                 // Other content: at the version stored here it is an edit (the next version); at an older one

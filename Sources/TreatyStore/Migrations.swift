@@ -3,24 +3,25 @@ import TreatyModel
 
 /// The versioned migrations that run when a store opens.
 ///
-/// Migrations only grow: a released one is never edited. `v1` lays out the record tables from
-/// ``Schema`` as it stood at version 1; a later change to ``Schema`` comes with a migration of its own
-/// (a test checks that the migrated tables and ``Schema`` agree).
+/// Migrations only grow, and a released one is never edited: each is SQL text that no later change to ``Schema``
+/// alters. A record schema version (``Schema/version``) is the migrations up to its last one
+/// (``lastMigration``); a test checks that the migrated tables and ``RecordLayout`` agree at every version.
 enum Migrations {
-    static let names = ["v1-records", "v2-search", "v3-change-log", "v4-sync", "v5-sync-held", "v6-lean-storage", "v7-office-admissions",
+    static let names = [
+        "v1-records", "v2-search", "v3-change-log", "v4-sync", "v5-sync-held", "v6-lean-storage", "v7-office-admissions",
+        "v8-event-place",
     ]
+
+    /// The last migration of each record schema version.
+    static let lastMigration = [1: "v7-office-admissions", 2: "v8-event-place"]
+
+    /// The migrations of a database of record schema `version`.
+    static func migrator(schema version: Int) -> DatabaseMigrator { migrator(upTo: lastMigration[version]) }
 
     static func migrator(upTo last: String? = nil) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-records") { db in
-            for kind in RecordKind.allCases {
-                try db.execute(sql: createTableSQL(for: kind))
-                for field in kind.fields where !field.referencedKinds.isEmpty {
-                    try db.execute(
-                        sql: "CREATE INDEX \"\(kind.rawValue)_\(field.name)\" ON \"\(kind.rawValue)\"(\"\(field.name)\")")
-                }
-            }
-            try db.execute(sql: "CREATE TABLE treaty_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")
+            try db.execute(sql: v1Records)
         }
         guard last != "v1-records" else { return migrator }
         migrator.registerMigration("v2-search") { db in
@@ -37,10 +38,14 @@ enum Migrations {
                         tokenize = 'unicode61 remove_diacritics 2'
                     );
                     """)
-            for kind in RecordKind.allCases {
-                try db.execute(
-                    sql: "INSERT INTO record_index (id, kind) SELECT id, ? FROM \"\(kind.rawValue)\"",
-                    arguments: [kind.rawValue])
+            // The kinds of record schema 1, in its order.
+            let kinds = [
+                "office", "actor", "person", "name", "membership", "agreement", "party", "provision_type", "provision",
+                "lifecycle_event", "relation", "event", "source", "statement", "about", "prediction",
+                "prediction_party", "prediction_provision",
+            ]
+            for kind in kinds {
+                try db.execute(sql: "INSERT INTO record_index (id, kind) SELECT id, ? FROM \"\(kind)\"", arguments: [kind])
             }
             // The index is filled by v6-lean-storage, which lays it out anew.
         }
@@ -97,32 +102,12 @@ enum Migrations {
                     )
                     """)
         }
+        guard last != "v7-office-admissions" else { return migrator }
+        migrator.registerMigration("v8-event-place") { db in
+            // Record schema 2: where each step of an agreement's life happened. Appended after the provenance
+            // columns (RecordLayout); old rows have none.
+            try db.execute(sql: "ALTER TABLE lifecycle_event ADD COLUMN \"place\" TEXT")
+        }
         return migrator
-    }
-
-    static func createTableSQL(for kind: RecordKind) -> String {
-        var columns = ["id TEXT PRIMARY KEY NOT NULL"]
-        for field in kind.fields {
-            var column = "\"\(field.name)\" \(sqlType(field.type))"
-            if field.required { column += " NOT NULL" }
-            if case .reference(let kinds) = field.type, kinds.count == 1 {
-                column += " REFERENCES \"\(kinds[0].rawValue)\"(id) DEFERRABLE INITIALLY DEFERRED"
-            }
-            columns.append(column)
-        }
-        columns += [
-            "created_at TEXT NOT NULL", "created_office TEXT NOT NULL", "created_user TEXT NOT NULL",
-            "updated_at TEXT NOT NULL", "updated_office TEXT NOT NULL", "updated_user TEXT NOT NULL",
-            "version INTEGER NOT NULL", "deleted INTEGER NOT NULL DEFAULT 0",
-        ]
-        return "CREATE TABLE \"\(kind.rawValue)\" (\n    " + columns.joined(separator: ",\n    ") + "\n)"
-    }
-
-    static func sqlType(_ type: Field.ValueType) -> String {
-        switch type {
-        case .integer, .boolean: return "INTEGER"
-        case .number: return "REAL"
-        case .text, .date, .choice, .reference, .provisionType: return "TEXT"
-        }
     }
 }

@@ -1,21 +1,99 @@
 import GRDB
 import TreatyModel
 
-/// Moving records between ``Record`` values and table rows.
-enum RecordRows {
-    static let provenanceColumns = Provenance.keys
+/// The record tables as one record schema version lays them out. A table's columns are `id`, the fields of
+/// schema 1, the provenance columns, then the fields each later version added, in the order added (a migration's
+/// `ALTER TABLE ADD COLUMN` appends them): so a version's layout is also the column order of every change set made
+/// with it, and capture and merge map a change set's columns to names through the layout of its version.
+struct RecordLayout: Sendable {
+    let version: Int
+    private let tables: [RecordKind: Table]
+
+    private struct Table: Sendable {
+        let fields: [Field]
+        let columns: [String]
+        let insertSQL: String
+        let updateSQL: String
+    }
+
+    /// The layout of record schema `version`, or nil when no Treaty has it.
+    static func at(_ version: Int) -> RecordLayout? { all[version] }
+
+    /// The layout this build writes.
+    static let current = all[Schema.version]!
+
+    /// Made once: building the SQL text for every row of an import cost 3% of it.
+    private static let all: [Int: RecordLayout] = Dictionary(
+        uniqueKeysWithValues: (1...Schema.version).map { ($0, RecordLayout(version: $0)) })
+
+    private init(version: Int) {
+        self.version = version
+        tables = Dictionary(
+            uniqueKeysWithValues: RecordKind.allCases.map { kind in
+                let fields = kind.fields(inSchema: version)
+                // Appended version by version; within a version, in the order its migration adds them.
+                let added = (2...max(2, version)).flatMap { step in fields.filter { $0.since == step } }
+                let columns =
+                    ["id"] + fields.filter { $0.since == 1 }.map(\.name) + Provenance.keys + added.map(\.name)
+                let quoted = columns.map { "\"\($0)\"" }
+                return (
+                    kind,
+                    Table(
+                        fields: fields, columns: columns,
+                        insertSQL: "INSERT INTO \"\(kind.rawValue)\" (\(quoted.joined(separator: ", "))) VALUES ("
+                            + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")",
+                        updateSQL: "UPDATE \"\(kind.rawValue)\" SET "
+                            + quoted.dropFirst().map { "\($0) = ?" }.joined(separator: ", ") + " WHERE id = ?")
+                )
+            })
+    }
+
+    /// The fields of a kind in this version.
+    func fields(of kind: RecordKind) -> [Field] { tables[kind]!.fields }
 
     /// All columns of a kind's table, in table order.
-    static func columns(of kind: RecordKind) -> [String] { columnTable[kind]! }
+    func columns(of kind: RecordKind) -> [String] { tables[kind]!.columns }
 
-    private static let columnTable: [RecordKind: [String]] = Dictionary(
-        uniqueKeysWithValues: RecordKind.allCases.map { ($0, ["id"] + $0.fields.map(\.name) + provenanceColumns) })
+    /// Inserts a whole row: its values in table order (``values(for:provenance:)``).
+    func insertSQL(for kind: RecordKind) -> String { tables[kind]!.insertSQL }
 
+    /// Rewrites a row but its id: the values in table order without the id, then the id.
+    func updateSQL(for kind: RecordKind) -> String { tables[kind]!.updateSQL }
+
+    /// Column values in table order.
+    func values(for record: Record, provenance p: Provenance) -> [DatabaseValue] {
+        columns(of: record.kind).map { column in
+            switch column {
+            case "id": return record.id.databaseValue
+            case "created_at": return p.createdAt.databaseValue
+            case "created_office": return p.createdOffice.databaseValue
+            case "created_user": return p.createdUser.databaseValue
+            case "updated_at": return p.updatedAt.databaseValue
+            case "updated_office": return p.updatedOffice.databaseValue
+            case "updated_user": return p.updatedUser.databaseValue
+            case "version": return p.version.databaseValue
+            case "deleted": return (p.deleted ? 1 : 0).databaseValue
+            default: return RecordRows.databaseValue(record.fields[column])
+            }
+        }
+    }
+
+    /// Refuses a field this version does not have (a newer Treaty's), as an unknown one.
+    func check(_ fields: some Sequence<String>, of kind: RecordKind) throws(RecordError) {
+        for name in fields where kind.field(name).map({ $0.since > version }) ?? false {
+            throw .unknownField(kind: kind, field: name)
+        }
+    }
+}
+
+/// Moving records between ``Record`` values and table rows.
+enum RecordRows {
     static func record(from row: Row, kind: RecordKind) -> Record {
         var fields: [String: JSONValue] = [:]
         for field in kind.fields {
-            let value: DatabaseValue = row[field.name]
-            guard !value.isNull else { continue }
+            // A table of an older record schema has no column for a later field.
+            let value: DatabaseValue? = row[field.name]
+            guard let value, !value.isNull else { continue }
             fields[field.name] = json(value, type: field.type)
         }
         let provenance = Provenance(
@@ -48,42 +126,6 @@ enum RecordRows {
         case .array?, .object?: return .null  // validation never lets these through
         }
     }
-
-    /// Column values in table order: id, fields, provenance.
-    static func values(for record: Record, provenance p: Provenance) -> [DatabaseValue] {
-        var values: [DatabaseValue] = [record.id.databaseValue]
-        for field in record.kind.fields { values.append(databaseValue(record.fields[field.name])) }
-        values += [
-            p.createdAt.databaseValue, p.createdOffice.databaseValue, p.createdUser.databaseValue,
-            p.updatedAt.databaseValue, p.updatedOffice.databaseValue, p.updatedUser.databaseValue,
-            p.version.databaseValue, (p.deleted ? 1 : 0).databaseValue,
-        ]
-        return values
-    }
-
-    /// Made once: building the text for every row of an import cost 3% of it.
-    private static let insertSQLs: [RecordKind: String] = Dictionary(
-        uniqueKeysWithValues: RecordKind.allCases.map { kind in
-            let columns = columns(of: kind)
-            return (
-                kind,
-                "INSERT INTO \"\(kind.rawValue)\" (\(columns.map { "\"\($0)\"" }.joined(separator: ", "))) VALUES ("
-                    + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
-            )
-        })
-
-    private static let updateSQLs: [RecordKind: String] = Dictionary(
-        uniqueKeysWithValues: RecordKind.allCases.map { kind in
-            let columns = columns(of: kind).dropFirst()
-            return (
-                kind,
-                "UPDATE \"\(kind.rawValue)\" SET \(columns.map { "\"\($0)\" = ?" }.joined(separator: ", ")) WHERE id = ?"
-            )
-        })
-
-    static func insertSQL(for kind: RecordKind) -> String { insertSQLs[kind]! }
-
-    static func updateSQL(for kind: RecordKind) -> String { updateSQLs[kind]! }
 
     /// Fetches one row of a known kind by full id.
     ///

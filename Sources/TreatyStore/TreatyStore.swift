@@ -19,6 +19,10 @@ public final class TreatyStore: Sendable {
     let pool: DatabasePool
     let clock: @Sendable () -> Int64
     let options: StoreOptions
+    /// The record tables as this store lays them out (``StoreOptions/recordSchema``).
+    let layout: RecordLayout
+    /// The record schema of this store's tables and change sets.
+    public var recordSchema: Int { layout.version }
     /// Local writes, committed in groups.
     let batcher: WriteBatcher
     /// Changes as they commit, for subscriptions.
@@ -53,8 +57,11 @@ public final class TreatyStore: Sendable {
     ) throws(StoreError) -> TreatyStore {
         let keyPath = keyPath(forDatabase: path)
         let exists = FileManager.default.fileExists(atPath: path)
+        guard let layout = RecordLayout.at(options.recordSchema) else {
+            throw .database("no Treaty has record schema \(options.recordSchema)")
+        }
         if exists {
-            try refuseNewerSchema(at: path)
+            try refuseNewerSchema(at: path, supported: layout.version)
         } else if FileManager.default.fileExists(atPath: keyPath) {
             throw .officeKey(
                 "\(keyPath) exists but \(path) does not; refusing to reuse an office key for a new database "
@@ -88,15 +95,16 @@ public final class TreatyStore: Sendable {
                 // spilling). Readers keep the default.
                 try db.execute(sql: "PRAGMA cache_size = -\(Self.writerCacheKiB)")
             }
-            try Migrations.migrator().migrate(pool)
+            try Migrations.migrator(schema: layout.version).migrate(pool)
             try pool.write { db in
-                try db.execute(sql: "PRAGMA user_version = \(Schema.version)")
+                try db.execute(sql: "PRAGMA user_version = \(layout.version)")
             }
         } catch {
             throw .database("cannot open \(path): \(error)")
         }
         let store = TreatyStore(
-            path: path, office: identity, pool: pool, clock: clock, options: options, interruption: interruption)
+            path: path, office: identity, pool: pool, clock: clock, options: options, layout: layout,
+            interruption: interruption)
         try store.ensureOfficeRow(name: officeName)
         return store
     }
@@ -106,15 +114,16 @@ public final class TreatyStore: Sendable {
 
     init(
         path: String, office: OfficeIdentity, pool: DatabasePool, clock: @escaping @Sendable () -> Int64,
-        options: StoreOptions, interruption: ReadInterruption
+        options: StoreOptions, layout: RecordLayout, interruption: ReadInterruption
     ) {
         self.path = path
         self.office = office
         self.pool = pool
         self.clock = clock
         self.options = options
+        self.layout = layout
         self.interruption = interruption
-        batcher = WriteBatcher(pool: pool, office: office, clock: clock)
+        batcher = WriteBatcher(pool: pool, office: office, layout: layout, clock: clock)
     }
 
     /// Ends every read running now or started later with an error (a long search, when the daemon stops); writes
@@ -124,7 +133,7 @@ public final class TreatyStore: Sendable {
     }
 
     /// Reads `user_version` through a read-only connection so a newer database is never touched.
-    private static func refuseNewerSchema(at path: String) throws(StoreError) {
+    private static func refuseNewerSchema(at path: String, supported: Int) throws(StoreError) {
         var config = Configuration()
         // GRDB's default (user-initiated) makes libdispatch raise its threads' priority, which treatyd under
         // systemd may not do; the database's work runs at the default priority like everything else.
@@ -138,8 +147,8 @@ public final class TreatyStore: Sendable {
         } catch {
             throw .database("cannot read \(path): \(error)")
         }
-        if found > Schema.version {
-            throw .newerSchema(path: path, found: found, supported: Schema.version)
+        if found > supported {
+            throw .newerSchema(path: path, found: found, supported: supported)
         }
     }
 
@@ -158,7 +167,7 @@ public final class TreatyStore: Sendable {
     private func ensureOfficeRow(name: String?) throws(StoreError) {
         let identity = office
         let publicKey = identity.publicKeyBase64
-        let context = WriteContext(office: identity.id, user: "treatyd", now: timestamp())
+        let context = context(user: "treatyd")
         try writeSync(user: "treatyd") { db in
             if try RecordRows.kind(of: identity.id, db) != nil { return }
             var fields: [String: JSONValue] = ["public_key": .string(publicKey)]
@@ -174,7 +183,7 @@ public final class TreatyStore: Sendable {
     func timestamp() -> String { Timestamp.format(millisecondsSince1970: clock()) }
 
     func context(user: String) -> WriteContext {
-        WriteContext(office: office.id, user: user, now: timestamp())
+        WriteContext(office: office.id, user: user, now: timestamp(), layout: layout)
     }
 
     // MARK: Running work on the database, with errors made typed
@@ -216,10 +225,10 @@ public final class TreatyStore: Sendable {
     }
 
     func writeSync<T>(user: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
-        let office = office
+        let (office, layout) = (office, layout)
         do {
             return try pool.write { db in
-                try LocalChanges.run(db, office: office, user: user, wallClock: clock()) { try body(db) }
+                try LocalChanges.run(db, office: office, layout: layout, user: user, wallClock: clock()) { try body(db) }
             }
         } catch {
             throw StoreError.wrap(error)
@@ -258,6 +267,9 @@ public struct StoreOptions: Sendable {
     /// held, with the reason, until this office's clock has caught up to within this much of it: otherwise an
     /// office whose clock is set wrong would win every concurrent edit for as long as its clock is ahead.
     public var maxClockSkew: Int64
+    /// The record schema the store lays its tables out in and writes its change sets with: this build's
+    /// (``Schema/version``); a test runs an older one to play an office that has not upgraded.
+    package var recordSchema = Schema.version
 
     /// The default ``maxClockSkew``: ten minutes.
     public static let defaultMaxClockSkew: Int64 = 10 * 60 * 1000
@@ -336,6 +348,8 @@ struct WriteContext: Sendable {
     let office: String
     let user: String
     let now: String
+    /// The record tables written to.
+    let layout: RecordLayout
 
     func newProvenance() -> Provenance {
         Provenance(

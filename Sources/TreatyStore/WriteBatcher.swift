@@ -12,10 +12,12 @@ import Synchronization
 final class WriteBatcher: Sendable {
     private let pool: DatabasePool
     private let office: OfficeIdentity
+    private let layout: RecordLayout
     private let clock: @Sendable () -> Int64
     private let queue = Mutex<(jobs: [Job], draining: Bool)>(([], false))
 
-    init(pool: DatabasePool, office: OfficeIdentity, clock: @escaping @Sendable () -> Int64) {
+    init(pool: DatabasePool, office: OfficeIdentity, layout: RecordLayout, clock: @escaping @Sendable () -> Int64) {
+        self.layout = layout
         self.pool = pool
         self.office = office
         self.clock = clock
@@ -54,13 +56,13 @@ final class WriteBatcher: Sendable {
                 return state.jobs
             }
             guard !jobs.isEmpty else { return }
-            let (office, clock) = (office, clock)
+            let (office, layout, clock) = (office, layout, clock)
             do {
                 try await pool.write { db in
                     for job in jobs {
                         do {
                             try db.inSavepoint {
-                                try LocalChanges.run(db, office: office, user: job.user, wallClock: clock()) { try job.body(db) }
+                                try LocalChanges.run(db, office: office, layout: layout, user: job.user, wallClock: clock()) { try job.body(db) }
                                 // A reference left dangling would fail the whole batch at commit: fail this write now.
                                 var (dangling, highest): (Int32, Int32) = (0, 0)
                                 if sqlite3_db_status(db.sqliteConnection, SQLITE_DBSTATUS_DEFERRED_FKS, &dangling, &highest, 0)

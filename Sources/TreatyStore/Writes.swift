@@ -18,6 +18,7 @@ enum Writes {
     ) throws -> Record {
         var record = record
         do {
+            try context.layout.check(record.fields.keys, of: record.kind)
             record.fields = try Record.validate(fields: record.fields, of: record.kind, requireAll: true)
         } catch {
             throw StoreError.invalidRecord(error, line: line)
@@ -49,8 +50,8 @@ enum Writes {
         // A name changes its owner's document; any other record's is new.
         let owners =
             record.kind == .name ? try SearchIndex.detach(db, kind: .name, id: record.id, owners: [record.text("owner_id")]) : []
-        try db.cachedStatement(sql: RecordRows.insertSQL(for: record.kind))
-            .execute(arguments: StatementArguments(RecordRows.values(for: record, provenance: stamp)))
+        try db.cachedStatement(sql: context.layout.insertSQL(for: record.kind))
+            .execute(arguments: StatementArguments(context.layout.values(for: record, provenance: stamp)))
         try db.cachedStatement(sql: "INSERT INTO record_index (id, kind) VALUES (?, ?)")
             .execute(arguments: [record.id, record.kind.rawValue])
         record.provenance = stamp
@@ -75,6 +76,7 @@ enum Writes {
         }
         let patch: [String: JSONValue]
         do {
+            try context.layout.check(changes.keys, of: record.kind)
             patch = try Record.validate(fields: changes, of: record.kind, requireAll: false)
         } catch {
             throw StoreError.invalidRecord(error, line: nil)
@@ -86,7 +88,7 @@ enum Writes {
         provenance.updatedAt = context.now
         provenance.updatedOffice = context.office
         provenance.updatedUser = context.user
-        try save(db, record, provenance: provenance, replacing: stored)
+        try save(db, record, provenance: provenance, replacing: stored, layout: context.layout)
         let (before, after) = ChangeLog.difference(old, record.fields)
         try ChangeLog.append(
             db, operation: "updated", record: record, before: before, after: after, at: context.now,
@@ -110,7 +112,7 @@ enum Writes {
         provenance.updatedAt = context.now
         provenance.updatedOffice = context.office
         provenance.updatedUser = context.user
-        try save(db, record, provenance: provenance, replacing: record)
+        try save(db, record, provenance: provenance, replacing: record, layout: context.layout)
         try ChangeLog.append(
             db, operation: "deleted", record: record, before: record.fields, after: [:], at: context.now,
             office: context.office, user: context.user)
@@ -118,14 +120,19 @@ enum Writes {
     }
 
     /// Replaces an existing record's row as it is in an import: same id, newer version.
-    static func replace(_ db: Database, _ record: Record, provenance: Provenance, ledger: ImportLedger, line: Int)
-        throws
-    {
+    static func replace(
+        _ db: Database, _ record: Record, provenance: Provenance, context: WriteContext, ledger: ImportLedger, line: Int
+    ) throws {
+        do {
+            try context.layout.check(record.fields.keys, of: record.kind)
+        } catch {
+            throw StoreError.invalidRecord(error, line: line)
+        }
         try checkReferences(db, record, changed: Set(record.fields.keys), ledger: ledger, line: line)
         guard let stored = try RecordRows.fetch(db, kind: record.kind, id: record.id) else {
             throw StoreError.notFound(record.id)
         }
-        try save(db, record, provenance: provenance, replacing: stored)
+        try save(db, record, provenance: provenance, replacing: stored, layout: context.layout)
         let (before, after) = ChangeLog.difference(stored.fields, record.fields)
         try ChangeLog.append(
             db, operation: provenance.deleted ? "deleted" : "updated", record: record, before: before, after: after,
@@ -139,11 +146,13 @@ enum Writes {
     }
 
     /// Writes a new version of the `stored` record, keeping the search index in step.
-    private static func save(_ db: Database, _ record: Record, provenance: Provenance, replacing stored: Record) throws {
+    private static func save(
+        _ db: Database, _ record: Record, provenance: Provenance, replacing stored: Record, layout: RecordLayout
+    ) throws {
         let documents = try SearchIndex.detach(
             db, kind: record.kind, id: record.id, owners: [stored.text("owner_id"), record.text("owner_id")])
-        let values = RecordRows.values(for: record, provenance: provenance)
-        try db.cachedStatement(sql: RecordRows.updateSQL(for: record.kind))
+        let values = layout.values(for: record, provenance: provenance)
+        try db.cachedStatement(sql: layout.updateSQL(for: record.kind))
             .execute(arguments: StatementArguments(Array(values.dropFirst()) + [record.id.databaseValue]))
         try SearchIndex.attach(db, documents)
     }

@@ -80,12 +80,18 @@ struct Forger {
     }
 
     /// The values of a well-formed new record of `kind` with these fields: what an honest office would send.
-    static func row(_ kind: RecordKind, id: String, fields: [String: DatabaseValue], version: Int64 = 1) -> [DatabaseValue] {
+    static func row(
+        _ kind: RecordKind, id: String, fields: [String: DatabaseValue], version: Int64 = 1,
+        layout: RecordLayout = .current
+    ) -> [DatabaseValue] {
         let at = "2025-10-08T12:00:00.000Z".databaseValue
-        var values: [DatabaseValue] = [id.databaseValue]
-        for field in kind.fields { values.append(fields[field.name] ?? .null) }
-        values += [at, "x".databaseValue, "forger".databaseValue, at, "x".databaseValue, "forger".databaseValue]
-        values += [version.databaseValue, 0.databaseValue]
-        return values
+        let provenance: [String: DatabaseValue] = [
+            "created_at": at, "created_office": "x".databaseValue, "created_user": "forger".databaseValue,
+            "updated_at": at, "updated_office": "x".databaseValue, "updated_user": "forger".databaseValue,
+            "version": version.databaseValue, "deleted": 0.databaseValue,
+        ]
+        return layout.columns(of: kind).map { column in
+            column == "id" ? id.databaseValue : provenance[column] ?? fields[column] ?? .null
+        }
     }
 }

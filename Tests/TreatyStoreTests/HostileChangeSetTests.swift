@@ -114,7 +114,7 @@ struct HostileChangeSetTests {
         let summary = try await fixture.store.receive(
             [try forger.envelope(seq: 1, clock: HybridClock.stamp(milliseconds: StoreFixture.fixedClock()), changeset: changeset)])
         #expect(summary.applied == 0)
-        #expect(summary.held.first?.reason.contains("12 columns where this office's table has 11") == true)
+        #expect(summary.held.first?.reason.contains("12 columns where record schema 2 has 11") == true)
         #expect(try await fixture.store.get(person.id).text("name") == "Cəlil Xəlilov")
         #expect(try await fixture.store.integrityCheck() == "ok")
     }

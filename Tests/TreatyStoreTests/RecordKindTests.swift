@@ -50,15 +50,20 @@ struct RecordKindTests {
         #expect(provenance.version == 1 && !provenance.deleted)
     }
 
-    @Test("The migrated tables have exactly the schema's columns")
-    func tablesMatchSchema() async throws {
-        let fixture = try StoreFixture()
+    @Test(
+        "At every record schema version the migrated tables have exactly that version's columns, in its order",
+        arguments: 1...Schema.version)
+    func tablesMatchLayout(version: Int) async throws {
+        var options = StoreOptions(durable: false)
+        options.recordSchema = version
+        let fixture = try StoreFixture(options: options)
+        let layout = try #require(RecordLayout.at(version))
         for kind in RecordKind.allCases {
-            let columns = try fixture.store.readSync { db in
-                try db.columns(in: kind.rawValue).map(\.name)
-            }
-            #expect(columns == RecordRows.columns(of: kind), "table \(kind.rawValue)")
+            let columns = try fixture.store.readSync { db in try db.columns(in: kind.rawValue).map(\.name) }
+            #expect(columns == layout.columns(of: kind), "table \(kind.rawValue) at schema \(version)")
+            #expect(Set(columns).isSuperset(of: kind.fields(inSchema: version).map(\.name)))
         }
+        #expect(try fixture.store.readSync { db in try Int.fetchOne(db, sql: "PRAGMA user_version") } == version)
     }
 
     @Test("A new database makes an office: key beside it with mode 0600, id = SHA-256 of the public key")

@@ -53,6 +53,24 @@ struct SyncConvergenceTests {
         await labs.leave()
     }
 
+    @Test(
+        "offices of record schemas 1 and 2 converge: the older hold the newer's change sets until upgraded in place",
+        arguments: seeds.prefix(40))
+    func convergesAcrossSchemas(seed: UInt64) async throws {
+        await labs.enter()
+        do {
+            let lab = try await SyncLab(seed: seed, mixedSchemas: true)
+            defer { lab.close() }
+            let problems = try await lab.run()
+            #expect(problems.isEmpty, "seed \(seed): \(problems.prefix(5).joined(separator: "; "))")
+            #expect(lab.heldForSchema > 0, "seed \(seed): an office of schema 1 held nothing of schema 2")
+        } catch {
+            await labs.leave()
+            throw error
+        }
+        await labs.leave()
+    }
+
     @Test("the same harness catches a naive merge (every incoming value overwrites)")
     func naiveMergeDiverges() async throws {
         var failing = 0

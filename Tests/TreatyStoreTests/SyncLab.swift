@@ -7,7 +7,8 @@ import TreatySync
 
 /// A randomized sync run: several offices edit the same records while partitioned, exchange change sets in
 /// random order with duplicates, gaps and relays, then exchange everything. Every random choice comes from
-/// one seed, so a seed reproduces a run.
+/// one seed, so a seed reproduces a run. With mixed schemas, some offices run record schema 1 (a Treaty not yet
+/// upgraded): they hold the others' change sets until, before the full exchange, they are upgraded in place.
 ///
 /// The lab checks the result against a model it keeps itself: for each field, the writes it made (which
 /// office, which change set, what value) and what each change set had seen. The value every office must
@@ -26,7 +27,7 @@ final class SyncLab {
     }
 
     final class Office {
-        let store: TreatyStore
+        private(set) var store: TreatyStore
         let directory: String
         let name: String
         let clock: LabClock
@@ -35,6 +36,18 @@ final class SyncLab {
             self.directory = directory
             self.name = name
             self.clock = clock
+        }
+
+        /// Closes the store and opens its database with this build's schema, as an upgraded treatyd would (which
+        /// then applies what it held).
+        func upgrade(policy: MergePolicy) async throws {
+            let path = store.path
+            try store.close()
+            var options = StoreOptions(durable: false)
+            options.mergePolicy = policy
+            let clock = clock
+            store = try TreatyStore.open(path: path, clock: { clock.read() }, options: options)
+            _ = try await store.applyHeld()
         }
     }
 
@@ -62,6 +75,7 @@ final class SyncLab {
 
     static let tracked: [RecordKind: [String]] = [
         .agreement: ["title", "summary"], .actor: ["name", "note"], .party: ["role"], .name: ["name", "language"],
+        .lifecycleEvent: ["note", "place"],
     ]
     static let words = ["Shusha", "Gabala", "Baku", "Ankara", "Nakhchivan", "Kars"]
 
@@ -73,12 +87,18 @@ final class SyncLab {
     var heldSeen = 0
     /// Of those, held for a clock stamp too far ahead.
     var heldForClock = 0
+    /// Held at an office of an older schema, when it was upgraded.
+    var heldForSchema = 0
     let policy: MergePolicy
 
-    init(seed: UInt64, policy: MergePolicy = .fieldClock) async throws {
+    init(seed: UInt64, policy: MergePolicy = .fieldClock, mixedSchemas: Bool = false) async throws {
         var rng = SplitMix64(seed: seed)
         self.policy = policy
         let count = Int(rng.next() % 3) + 3
+        // With mixed schemas, office 0 runs this build's and office 1 the first; the rest either.
+        let schemas = (0..<count).map { index in
+            !mixedSchemas ? Schema.version : index < 2 ? [Schema.version, 1][index] : rng.next() % 2 == 0 ? 1 : Schema.version
+        }
         // In a third of the labs, one office's clock is set days ahead.
         let wrongClock = rng.next() % 3 == 0 ? Int(rng.next() % UInt64(count)) : nil
         var offices: [Office] = []
@@ -91,6 +111,7 @@ final class SyncLab {
             var options = StoreOptions(durable: false)
             options.mergePolicy = policy
             options.newOfficeKey = Data((0..<32).map { _ in UInt8(truncatingIfNeeded: rng.next()) })
+            options.recordSchema = schemas[index]
             let store = try TreatyStore.open(
                 path: directory + "/treaty.sqlite", officeName: "office \(index)", clock: { clock.read() }, options: options)
             offices.append(Office(store: store, directory: directory, name: "office \(index)", clock: clock))
@@ -146,15 +167,17 @@ final class SyncLab {
     func randomOperation() async throws {
         guard let office = pick(offices) else { return }
         let word = JSONValue.string(pick(Self.words)!)
-        switch rng.next() % 14 {
+        switch rng.next() % 16 {
         case 0:
             try await create(office, .agreement, ["kind": "memorandum", "title": word])
         case 1:
             try await create(office, .actor, ["kind": "state", "name": word])
         case 2, 3, 4, 10, 11, 12, 13:
-            let kind = pick([RecordKind.agreement, .actor, .party, .name])!
+            let kind = pick([RecordKind.agreement, .actor, .party, .name, .lifecycleEvent])!
             guard let record = try await pick(live(office, kind)) else { return }
-            let field = pick(Self.tracked[kind]!)!
+            // An office of an older schema cannot write a field added since.
+            let schema = office.store.recordSchema
+            guard let field = pick(Self.tracked[kind]!.filter { kind.field($0)!.since <= schema }) else { return }
             var value: JSONValue
             switch field {
             case "role": value = .string(pick(["party", "guarantor", "observer", "witness"])!)
@@ -180,6 +203,11 @@ final class SyncLab {
         case 8:
             guard let actor = try await pick(live(office, .actor)) else { return }
             try await create(office, .name, ["owner_id": .string(actor.id), "name": word, "language": "en"])
+        case 14:
+            guard let agreement = try await pick(live(office, .agreement)) else { return }
+            var fields: [String: JSONValue] = ["agreement_id": .string(agreement.id), "kind": "signed", "date": "2021-06-15"]
+            if office.store.recordSchema >= 2, chance(50) { fields["place"] = word }
+            try await create(office, .lifecycleEvent, fields)
         default:
             return
         }
@@ -237,6 +265,12 @@ final class SyncLab {
             office.clock.advance(to: latest)
             _ = try await office.store.applyHeld()
         }
+        // Offices of an older schema hold the others' change sets ("upgrade Treaty") until they are upgraded.
+        for office in offices where office.store.recordSchema < Schema.version {
+            let held = try await office.store.syncStatus().held
+            heldForSchema += held.filter { $0.reason.contains("upgrade Treaty") }.count
+            try await office.upgrade(policy: policy)
+        }
         // Full exchange until nobody lacks anything.
         for _ in 0..<offices.count {
             for source in offices {
@@ -253,7 +287,7 @@ final class SyncLab {
         let conflicts = try await offices[0].store.conflicts()
         return "\(offices.count) offices, \(status.logChangeSets) change sets, \(writes.values.map(\.count).reduce(0, +)) "
             + "field writes, \(deletes.count) deletes, \(conflicts.count) fields in conflict, held during the run: \(heldSeen) "
-            + "(\(heldForClock) for a clock ahead)"
+            + "(\(heldForClock) for a clock ahead); held for a newer schema at the upgrade: \(heldForSchema)"
     }
 
     /// Compares the offices with each other and with the model.

@@ -189,7 +189,7 @@ enum SyncMethods {
                 let since = try await Self.since(call, store)
                 let missing = since
                 let envelopes = try await call.store { try await store.changeSets(missingFrom: missing) }
-                let bundle = BundleFile.write(envelopes, schema: Schema.version)
+                let bundle = BundleFile.write(envelopes, schema: store.recordSchema)
                 return [
                     "bundle": .string(bundle.base64EncodedString()), "change_sets": .int(Int64(envelopes.count)),
                     "bytes": .int(Int64(bundle.count)), "since": json(since),

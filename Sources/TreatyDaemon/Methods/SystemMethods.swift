@@ -24,7 +24,7 @@ enum SystemMethods {
             ) { _ throws(RPCError) in
                 [
                     "status": "ok", "office": .string(store.office.id), "version": .string(version),
-                    "schema_version": .int(Int64(Schema.version)),
+                    "schema_version": .int(Int64(store.recordSchema)),
                 ]
             },
             RPCMethod(

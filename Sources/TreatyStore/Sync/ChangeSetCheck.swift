@@ -4,7 +4,7 @@ import TreatyModel
 /// Checks the rows of a signed change set before any of them is merged: a change set is signed by an admitted
 /// office, but what it says is still input. The checks are those a local write of this schema passes too (a
 /// stricter one would hold an honest office's change sets, and every later one of that office, forever). Each
-/// table must be one this office syncs, with the columns this build has, each value of its column's type, each reference to a record that is here (a tombstone counts:
+/// table must be one this office syncs, with the columns of the record schema it was made with, each value of its column's type, each reference to a record that is here (a tombstone counts:
 /// a reference to a record another office deleted concurrently survives the merge), and each update of a row
 /// that is here. A change set that fails is held with the reason, never applied in part, and the daemon
 /// never meets a value it cannot read back.
@@ -15,18 +15,19 @@ import TreatyModel
 /// rolls it back on the first refusal.
 enum ChangeSetCheck {
     /// Why `row` cannot be merged here, or nil when it can (its references aside).
-    static func refusal(_ row: RowChange, _ db: Database) throws -> String? {
+    /// `made` is the layout of the record schema the change set was made with: it names the row's columns.
+    static func refusal(_ row: RowChange, made: RecordLayout, _ db: Database) throws -> String? {
         if row.table == "sync_conflict" { return conflictRefusal(row) }
         guard let kind = RecordKind(rawValue: row.table) else {
             return "it changes the table \"\(row.table.prefix(64))\", which offices do not sync"
         }
-        return try refusal(row, kind: kind, db).map { "\(kind.rawValue): \($0)" }
+        return try refusal(row, kind: kind, made: made, db).map { "\(kind.rawValue): \($0)" }
     }
 
     /// Why a reference `row` makes does not hold once its whole change set is merged, or nil when all do.
-    static func referenceRefusal(_ row: RowChange, _ db: Database) throws -> String? {
+    static func referenceRefusal(_ row: RowChange, made: RecordLayout, _ db: Database) throws -> String? {
         guard let kind = RecordKind(rawValue: row.table), case .string(let id)? = row.key.first?.storage else { return nil }
-        let columns = RecordRows.columns(of: kind)
+        let columns = made.columns(of: kind)
         for (index, value) in row.new.sorted(by: { $0.key < $1.key }) where index > 0 {
             guard let field = kind.field(columns[index]), case .string(let target) = value.storage else { continue }
             if let reason = try referenceRefusal(target, column: columns[index], type: field.type, db) {
@@ -46,11 +47,13 @@ enum ChangeSetCheck {
         return nil
     }
 
-    private static func refusal(_ row: RowChange, kind: RecordKind, _ db: Database) throws -> String? {
-        let columns = RecordRows.columns(of: kind)
+    private static func refusal(_ row: RowChange, kind: RecordKind, made: RecordLayout, _ db: Database) throws
+        -> String?
+    {
+        let columns = made.columns(of: kind)
         guard row.columns == columns.count else {
-            return "the change set has \(row.columns) columns where this office's table has \(columns.count) "
-                + "(made by a Treaty with another record schema)"
+            return "it has \(row.columns) columns where record schema \(made.version) has \(columns.count): its columns "
+                + "match no record schema it could be made with"
         }
         guard row.primaryKey == [true] + Array(repeating: false, count: columns.count - 1) else {
             return "its primary key is not the id column"

@@ -9,17 +9,19 @@ enum LocalChanges {
     /// change set and marks the written columns as this office's latest writes, all before the caller's
     /// transaction commits.
     static func run<T>(
-        _ db: Database, office: OfficeIdentity, user: String, wallClock: Int64, _ body: () throws -> T
+        _ db: Database, office: OfficeIdentity, layout: RecordLayout, user: String, wallClock: Int64,
+        _ body: () throws -> T
     ) throws -> T {
-        try run(db, office: office, user: user, wallClock: wallClock) { _ in try body() }
+        try run(db, office: office, layout: layout, user: user, wallClock: wallClock) { _ in try body() }
     }
 
     /// Runs `body` with capture on; `body` may cut its write into several change sets (``ChangeSetWriter/cut()``).
     /// All of them are logged in the caller's transaction: they commit together, or none does.
     static func run<T>(
-        _ db: Database, office: OfficeIdentity, user: String, wallClock: Int64, _ body: (ChangeSetWriter) throws -> T
+        _ db: Database, office: OfficeIdentity, layout: RecordLayout, user: String, wallClock: Int64,
+        _ body: (ChangeSetWriter) throws -> T
     ) throws -> T {
-        let writer = try ChangeSetWriter(db, office: office, user: user, wallClock: wallClock)
+        let writer = try ChangeSetWriter(db, office: office, layout: layout, user: user, wallClock: wallClock)
         let result = try body(writer)
         try writer.finish()
         return result
@@ -31,6 +33,8 @@ enum LocalChanges {
 final class ChangeSetWriter {
     private let db: Database
     private let office: OfficeIdentity
+    /// The tables' layout: its version is the change sets' record schema, its columns name theirs.
+    private let layout: RecordLayout
     private let user: String
     private let wallClock: Int64
     /// What this office held when the write began: every change set of the write depends on it.
@@ -39,9 +43,10 @@ final class ChangeSetWriter {
     /// How many change sets the write has made so far.
     private(set) var made = 0
 
-    init(_ db: Database, office: OfficeIdentity, user: String, wallClock: Int64) throws {
+    init(_ db: Database, office: OfficeIdentity, layout: RecordLayout, user: String, wallClock: Int64) throws {
         self.db = db
         self.office = office
+        self.layout = layout
         self.user = user
         self.wallClock = wallClock
         dependencies = try SyncTables.vector(db)
@@ -70,11 +75,11 @@ final class ChangeSetWriter {
         var dependencies = dependencies
         dependencies[office.id] = seq - 1
         let stamp = HybridClock.next(after: try SyncTables.lastClock(db), wallMilliseconds: wallClock)
-        let (office, user) = (office, user)
+        let (office, user, schema) = (office, user, UInt32(layout.version))
         let envelope = try LargeStack.run {
             try ChangeSetEnvelope(
                 signingKey: office.privateKey, publicKey: office.publicKeyBytes, seq: seq, clock: stamp,
-                schemaVersion: UInt32(Schema.version), user: user, dependencies: dependencies, changeset: changeset)
+                schemaVersion: schema, user: user, dependencies: dependencies, changeset: changeset)
         }
         made += 1
         let origin = try SyncTables.originNumber(db, office.id)
@@ -89,7 +94,7 @@ final class ChangeSetWriter {
             case .insert:
                 try ClockEntry.set(db, table: kind.rawValue, id: id, column: "", writer)
             case .update:
-                let columns = RecordRows.columns(of: kind)
+                let columns = layout.columns(of: kind)
                 for index in row.new.keys where index > 0 {
                     try ClockEntry.set(db, table: kind.rawValue, id: id, column: columns[index], writer)
                     // This office has seen every conflicting value it holds: a new write settles them all.

@@ -33,6 +33,8 @@ public struct HeldChangeSet: Sendable, Equatable {
 /// Merges remote change sets into the records, on a connection with no capture session.
 struct Merge {
     let db: Database
+    /// This office's tables. A change set's columns are named by the layout of the schema it was made with.
+    let layout: RecordLayout
     let policy: MergePolicy
     /// This office's wall clock (milliseconds since 1970) and how far ahead of it a change set's stamp may be.
     let now: Int64
@@ -44,8 +46,9 @@ struct Merge {
     /// When the earliest change set held for a stamp too far ahead can be applied (milliseconds since 1970).
     private(set) var nextClockRelease: Int64?
 
-    init(_ db: Database, policy: MergePolicy, now: Int64, maxClockSkew: Int64) {
+    init(_ db: Database, layout: RecordLayout, policy: MergePolicy, now: Int64, maxClockSkew: Int64) {
         self.db = db
+        self.layout = layout
         self.policy = policy
         self.now = now
         self.maxClockSkew = maxClockSkew
@@ -145,8 +148,8 @@ struct Merge {
 
     /// Why a change set cannot be applied yet, or nil when it can.
     private mutating func blocker(_ envelope: ChangeSetEnvelope, vector: VersionVector) throws -> String? {
-        if envelope.schemaVersion > UInt32(Schema.version) {
-            return "made with record schema \(envelope.schemaVersion); this office runs \(Schema.version): upgrade Treaty"
+        if envelope.schemaVersion > UInt32(layout.version) {
+            return "made with record schema \(envelope.schemaVersion); this office runs \(layout.version): upgrade Treaty"
         }
         let known = try Bool.fetchOne(
             db.cachedStatement(sql: "SELECT deleted = 0 FROM office WHERE id = ?"), arguments: [envelope.origin])
@@ -195,6 +198,9 @@ struct Merge {
     /// one at a time, twice: each is checked and merged, then the references of all are checked.
     private mutating func apply(_ envelope: ChangeSetEnvelope, origin: Int64) throws -> String? {
         guard Changeset.isWellFormed(envelope.changeset) else { return "refused: its changeset does not parse" }
+        guard let made = RecordLayout.at(Int(envelope.schemaVersion)) else {
+            return "refused: made with record schema \(envelope.schemaVersion), which no Treaty has"
+        }
         // A refusal, or what the check cannot foresee (a constraint of the tables), rolls back this change set alone.
         let (changedBefore, keptBefore) = (changed, kept)
         var refusal: String?
@@ -203,11 +209,13 @@ struct Merge {
                 try SyncTables.setLastClock(db, max(try SyncTables.lastClock(db), envelope.clock))
                 let writer = ClockEntry(origin: origin, seq: Int64(envelope.seq), clock: Int64(bitPattern: envelope.clock))
                 try Changeset.forEachRow(envelope.changeset) { row in
-                    if let reason = try ChangeSetCheck.refusal(row, db) { throw Refused(reason: reason) }
-                    try apply(row, envelope, writer: writer)
+                    if let reason = try ChangeSetCheck.refusal(row, made: made, db) { throw Refused(reason: reason) }
+                    try apply(row, envelope, made: made, writer: writer)
                 }
                 try Changeset.forEachRow(envelope.changeset) { row in
-                    if let reason = try ChangeSetCheck.referenceRefusal(row, db) { throw Refused(reason: reason) }
+                    if let reason = try ChangeSetCheck.referenceRefusal(row, made: made, db) {
+                        throw Refused(reason: reason)
+                    }
                 }
                 return .commit
             } catch let refused as Refused {
@@ -231,8 +239,10 @@ struct Merge {
     /// stop the whole merge instead).
     static let inputFaults: [ResultCode] = [.SQLITE_CONSTRAINT, .SQLITE_MISMATCH, .SQLITE_TOOBIG, .SQLITE_RANGE]
 
-    /// Merges one checked row of a change set, field by field.
-    private mutating func apply(_ row: RowChange, _ envelope: ChangeSetEnvelope, writer: ClockEntry) throws {
+    /// Merges one checked row of a change set, field by field; `made` names its columns.
+    private mutating func apply(_ row: RowChange, _ envelope: ChangeSetEnvelope, made: RecordLayout, writer: ClockEntry)
+        throws
+    {
         if row.table == "sync_conflict" {
             // Settling a conflict deletes its rows; nothing else about conflicts travels.
             if row.operation == .delete {
@@ -245,7 +255,7 @@ struct Merge {
         guard let kind = RecordKind(rawValue: row.table), let id = row.key.first?.storage.value as? String,
             row.operation != .delete
         else { return }
-        let columns = RecordRows.columns(of: kind)
+        let columns = made.columns(of: kind)
         let before = try RecordRows.fetch(db, kind: kind, id: id)
         // The search documents the row may change come out of the index first (a new record has none yet).
         let ownerColumn = kind == .name ? columns.firstIndex(of: "owner_id") : nil
@@ -262,7 +272,8 @@ struct Merge {
                     "change set \(envelope.seq) of office \(envelope.origin.prefix(12)) changes \(kind.rawValue) "
                         + "\(id), which this office never had")
             }
-            try db.cachedStatement(sql: RecordRows.insertSQL(for: kind))
+            // By name: a change set of an older schema leaves the fields added since empty.
+            try db.cachedStatement(sql: made.insertSQL(for: kind))
                 .execute(arguments: StatementArguments(columns.indices.map { row.new[$0] ?? .null }))
             try ClockEntry.set(db, table: kind.rawValue, id: id, column: "", writer)
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO record_index (id, kind) VALUES (?, ?)")

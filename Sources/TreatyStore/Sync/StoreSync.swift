@@ -349,7 +349,7 @@ extension TreatyStore {
 
     /// A bundle of the change sets a holder of `vector` lacks.
     public func exportBundle(missingFrom vector: VersionVector) async throws(StoreError) -> Data {
-        BundleFile.write(try await changeSets(missingFrom: vector), schema: Schema.version)
+        BundleFile.write(try await changeSets(missingFrom: vector), schema: layout.version)
     }
 
     /// A bundle of the change sets a holder of `vector` lacks, written to the file `path` one change set at a time
@@ -365,7 +365,7 @@ extension TreatyStore {
                 for envelope in page.envelopes { try writer.add(envelope) }
                 cursor = page.next
             } while cursor != nil
-            let header = try writer.finish(schema: Schema.version)
+            let header = try writer.finish(schema: layout.version)
             let bytes = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
             return (header.changeSets, bytes)
         } catch let error as StoreError {
@@ -436,9 +436,9 @@ extension TreatyStore {
     /// Runs a merge in one uncaptured write transaction, then tells subscribers what it changed and plans the
     /// release of change sets it held for their clock stamps.
     private func merge<T: Sendable>(_ body: @escaping @Sendable (inout Merge) throws -> T) async throws(StoreError) -> T {
-        let (policy, now, skew) = (options.mergePolicy, clock(), options.maxClockSkew)
+        let (policy, now, skew, layout) = (options.mergePolicy, clock(), options.maxClockSkew, layout)
         let (result, changed, release) = try await writeUncaptured { db in
-            var merge = Merge(db, policy: policy, now: now, maxClockSkew: skew)
+            var merge = Merge(db, layout: layout, policy: policy, now: now, maxClockSkew: skew)
             let result = try body(&merge)
             return (result, merge.changed, merge.nextClockRelease)
         }
