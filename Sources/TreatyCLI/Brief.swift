@@ -54,6 +54,7 @@ enum Brief {
         if timeline.isEmpty { lines.append("  (no lifecycle events recorded)") }
         for event in timeline {
             var line = "  \(date(event["date"]).padding(18))  \(event["kind"]?.stringValue?.words ?? "")"
+            if let place = event["place"]?.stringValue { line += " in \(place)" }
             if let note = event["note"]?.stringValue { line += " — \(note)" }
             lines.append(line)
         }

@@ -7,11 +7,14 @@ import Foundation
 /// `c` -> `j`, `q` -> `g`, `ə` -> `a`, Cyrillic letter by letter), then smooths the spots where English
 /// spellings waver (`iye` -> `ie`, a final `e` -> `a`). Both the stored text and the query go through the
 /// same fold, so `Jalil Khalilov`, `Cəlil Xəlilov` and `Джалил Халилов` all become `jalil khalilov`.
+///
+/// `ə` is also written `e` (the Turkish spelling and much of the press: `Eliyev`, `Memmedov`), so a word with `ə`
+/// has a second key with `e` for it (``phoneticKeys(_:)``): the stored text and the query both carry it.
 public enum NameFolding {
     /// The phonetic key of `text`: lowercase words of ASCII letters and digits, separated by spaces.
     public static func phonetic(_ text: String) -> String {
         guard text.utf8.allSatisfy({ $0 < 0x80 }) else {
-            return words(of: text).map(phoneticWord).filter { !$0.isEmpty }.joined(separator: " ")
+            return words(of: text).flatMap(phoneticKeys).filter { !$0.isEmpty }.joined(separator: " ")
         }
         // ASCII (most text, and every statement of a large import): one pass over the bytes, one buffer per word.
         var out: [UInt8] = []
@@ -61,6 +64,19 @@ public enum NameFolding {
         }
         return text.split { !($0.isLetter || $0.isNumber) }
     }
+
+    /// The phonetic keys of one word: its key, and for a word with `ə` also the key with `e` written for it.
+    public static func phoneticKeys<S: StringProtocol>(_ word: S) -> [String] {
+        let key = phoneticWord(word)
+        guard word.unicodeScalars.contains(where: schwas.contains) else { return [key] }
+        var asE = String.UnicodeScalarView()
+        for scalar in word.unicodeScalars { asE.append(schwas.contains(scalar) ? "e" : scalar) }
+        let variant = phoneticWord(String(asE))
+        return variant == key ? [key] : [key, variant]
+    }
+
+    /// Schwa in Latin and Cyrillic script, both cases.
+    private static let schwas: Set<Unicode.Scalar> = ["ə", "Ə", "ә", "Ә"]
 
     /// The phonetic key of one word.
     public static func phoneticWord<S: StringProtocol>(_ word: S) -> String {

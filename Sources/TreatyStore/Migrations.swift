@@ -9,11 +9,11 @@ import TreatyModel
 enum Migrations {
     static let names = [
         "v1-records", "v2-search", "v3-change-log", "v4-sync", "v5-sync-held", "v6-lean-storage", "v7-office-admissions",
-        "v8-event-place",
+        "v8-schema-2",
     ]
 
     /// The last migration of each record schema version.
-    static let lastMigration = [1: "v7-office-admissions", 2: "v8-event-place"]
+    static let lastMigration = [1: "v7-office-admissions", 2: "v8-schema-2"]
 
     /// The migrations of a database of record schema `version`.
     static func migrator(schema version: Int) -> DatabaseMigrator { migrator(upTo: lastMigration[version]) }
@@ -103,10 +103,13 @@ enum Migrations {
                     """)
         }
         guard last != "v7-office-admissions" else { return migrator }
-        migrator.registerMigration("v8-event-place") { db in
+        migrator.registerMigration("v8-schema-2") { db in
             // Record schema 2: where each step of an agreement's life happened. Appended after the provenance
             // columns (RecordLayout); old rows have none.
             try db.execute(sql: "ALTER TABLE lifecycle_event ADD COLUMN \"place\" TEXT")
+            // The search index anew: words with ə also under their spelling with e, statements under their speaker's
+            // name (SearchIndex).
+            try SearchIndex.rebuild(db)
         }
         return migrator
     }

@@ -26,6 +26,10 @@ public struct SearchHit: Sendable, Hashable {
 /// its text is made again from the record when a search shows a passage. A contentless index forgets a document
 /// only when told the very text it indexed, so every write takes the documents it may change out of the index
 /// before it changes anything (``detach(_:kind:id:owners:)``) and puts them back after (``attach(_:_:)``).
+///
+/// A document holds its record's searchable fields and the other names it goes by; a statement's also its
+/// speaker's name, so that a search for a person finds what they said (and "Aliyev Shusha" what Aliyev said about
+/// Shusha). A write of a person therefore changes the documents of their statements too.
 enum SearchIndex {
     static let rankingWindow = 2000
 
@@ -36,10 +40,14 @@ enum SearchIndex {
         })
 
     /// Takes out of the index the documents a write of the record `kind` `id` may change: its own, or for a name,
-    /// its owners' (`owners`: the owner before and after the write). Call it before the write changes anything,
-    /// and ``attach(_:_:)`` with what it returns after.
+    /// its owners' (`owners`: the owner before and after the write); for a person, also their statements'. Call it
+    /// before the write changes anything, and ``attach(_:_:)`` with what it returns after.
     static func detach(_ db: Database, kind: RecordKind, id: String, owners: [String?] = []) throws -> [String] {
-        let ids = kind == .name ? Array(Set(owners.compactMap { $0 })) : [id]
+        var ids = kind == .name ? Array(Set(owners.compactMap { $0 })) : [id]
+        if kind == .person {
+            ids += try String.fetchAll(
+                db.cachedStatement(sql: "SELECT id FROM statement WHERE speaker_id = ?"), arguments: [id])
+        }
         for id in ids {
             if let (record, seq) = try stored(db, id) { try write(db, record, remove: true, seq: seq) }
         }
@@ -104,7 +112,14 @@ enum SearchIndex {
 
     /// The searchable text of a record: its searchable fields and the other names it goes by.
     static func document(_ db: Database, _ record: Record) throws -> String {
-        var parts = record.kind.fields.filter(\.searchable).compactMap { record.text($0.name) }
+        var parts: [String] = []
+        if record.kind == .statement, let speaker = record.text("speaker_id"),
+            let name = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT name FROM person WHERE id = ?"), arguments: [speaker])
+        {
+            parts.append(name + " —")
+        }
+        parts += record.kind.fields.filter(\.searchable).compactMap { record.text($0.name) }
         parts += try String.fetchAll(
             db.cachedStatement(sql: "SELECT name FROM name WHERE owner_id = ? AND deleted = 0 ORDER BY rowid"),
             arguments: [record.id])
@@ -128,11 +143,11 @@ enum SearchIndex {
                 "a search may have at most \(maximumQueryWords) words; this one has \(words.count)")
         }
         let exactWords = words.map { foldCaseAndMarks($0) }
-        let phoneticWords = words.map { NameFolding.phoneticWord($0) }
-        let clauses = zip(exactWords, phoneticWords).map { exact, phonetic in
-            phonetic.isEmpty
+        let phoneticWords = words.map { NameFolding.phoneticKeys($0).filter { !$0.isEmpty } }
+        let clauses = zip(exactWords, phoneticWords).map { exact, keys in
+            keys.isEmpty
                 ? "text : \(quote(exact))"
-                : "(text : \(quote(exact)) OR phonetic : \(quote(phonetic)))"
+                : "(text : \(quote(exact)) OR phonetic : (\(keys.map(quote).joined(separator: " OR "))))"
         }
         let match = clauses.joined(separator: " AND ")
         var filter = "search_fts MATCH ?"
@@ -159,7 +174,7 @@ enum SearchIndex {
             let id: String = row["id"]
             guard let record = try RecordRows.fetch(db, kind: kind, id: id) else { continue }
             let text = try document(db, record)
-            let (passage, exact) = passage(in: text, exact: Set(exactWords), phonetic: Set(phoneticWords))
+            let (passage, exact) = passage(in: text, exact: Set(exactWords), phonetic: Set(phoneticWords.joined()))
             hits.append(
                 SearchHit(kind: kind, id: id, label: record.label, passage: passage, exact: exact, score: row["score"]))
         }
@@ -196,7 +211,7 @@ enum SearchIndex {
                 isExact = true
                 break
             }
-            if found == nil, parts.contains(where: { phonetic.contains(NameFolding.phoneticWord($0)) }) {
+            if found == nil, parts.contains(where: { NameFolding.phoneticKeys($0).contains(where: phonetic.contains) }) {
                 found = index
             }
         }

@@ -47,9 +47,12 @@ enum Writes {
         }
         try checkReferences(db, record, changed: Set(record.fields.keys), ledger: deferReferences, line: line)
         let stamp = provenance ?? context.newProvenance()
-        // A name changes its owner's document; any other record's is new.
+        // A name changes its owner's document, a person the documents of statements already made with them as the
+        // speaker (an import may give those first); any other record's is new.
         let owners =
-            record.kind == .name ? try SearchIndex.detach(db, kind: .name, id: record.id, owners: [record.text("owner_id")]) : []
+            record.kind == .name || record.kind == .person
+            ? try SearchIndex.detach(db, kind: record.kind, id: record.id, owners: [record.text("owner_id")])
+                .filter { $0 != record.id } : []
         try db.cachedStatement(sql: context.layout.insertSQL(for: record.kind))
             .execute(arguments: StatementArguments(context.layout.values(for: record, provenance: stamp)))
         try db.cachedStatement(sql: "INSERT INTO record_index (id, kind) VALUES (?, ?)")

@@ -260,7 +260,7 @@ struct Merge {
         // The search documents the row may change come out of the index first (a new record has none yet).
         let ownerColumn = kind == .name ? columns.firstIndex(of: "owner_id") : nil
         let documents =
-            before == nil && kind != .name
+            before == nil && kind != .name && kind != .person
             ? []
             : try SearchIndex.detach(
                 db, kind: kind, id: id,
@@ -290,6 +290,7 @@ struct Merge {
         let after = try RecordRows.fetch(db, kind: kind, id: id)
         if before == nil, kind != .name, let after {
             try SearchIndex.add(db, after, seq: seq)
+            try SearchIndex.attach(db, documents.filter { $0 != id })  // a new person's statements
         } else {
             try SearchIndex.attach(db, documents)
         }
