@@ -51,7 +51,7 @@ struct AgreementComposition {
         let defined = try await client.call("provision_type.list", ["limit": 10000])["records"]?.arrayValue?
             .compactMap { $0["id"]?.stringValue } ?? []
         let known = ProvisionVocabulary.builtInSlugs.union(defined)
-        for slug in provisions where !known.contains(slug) {
+        for slug in provisions where !known.contains(ProvisionVocabulary.canonical(slug)) {
             throw CLIFailure(
                 "no provision type \"\(slug)\"; known: \(known.sorted().joined(separator: ", ")) (treaty provision-type list)",
                 code: 2)

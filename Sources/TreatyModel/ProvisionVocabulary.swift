@@ -28,6 +28,41 @@ public enum ProvisionVocabulary {
 
     public static let builtInSlugs: Set<String> = Set(builtIn.map(\.slug))
 
+    /// Other spellings of built-in slugs (British spelling, hyphens, singulars), taken wherever a slug is: in
+    /// records, where the slug is stored instead, and in queries. None can be defined as a provision type.
+    public static let aliases: [String: String] = [
+        "defence": "defense", "offence": "offense", "defence-industry": "defense-industry",
+        "non-aggression": "nonaggression", "joint-exercise": "joint-exercises", "exercises": "joint-exercises",
+        "bases": "basing", "intelligence-sharing": "information-exchange", "military-assistance": "military-aid",
+    ]
+
+    /// The slug `text` stands for: itself, or the built-in slug it is another spelling of.
+    public static func canonical(_ text: String) -> String { aliases[text] ?? text }
+
+    /// Among `known` slugs, those near `text` (one letter or so off, or one a part of the other), nearest first.
+    public static func near(_ text: String, in known: some Sequence<String>) -> [String] {
+        let candidates = known.map { ($0, distance(text, $0)) }.filter { slug, distance in
+            distance <= max(2, text.count / 4) || (text.count >= 3 && (slug.contains(text) || text.contains(slug)))
+        }
+        return candidates.sorted { ($0.1, $0.0) < ($1.1, $1.0) }.prefix(5).map(\.0)
+    }
+
+    /// Levenshtein distance over characters.
+    private static func distance(_ a: String, _ b: String) -> Int {
+        let (a, b) = (Array(a), Array(b))
+        var row = Array(0...b.count)
+        for (i, x) in a.enumerated() {
+            var diagonal = row[0]
+            row[0] = i + 1
+            for (j, y) in b.enumerated() {
+                let above = row[j + 1]
+                row[j + 1] = min(above + 1, row[j] + 1, diagonal + (x == y ? 0 : 1))
+                diagonal = above
+            }
+        }
+        return row[b.count]
+    }
+
     /// Whether `slug` is well formed: lowercase letters, digits and hyphens, starting with a letter.
     public static func isWellFormed(_ slug: String) -> Bool {
         guard let first = slug.unicodeScalars.first, ("a"..."z").contains(first), slug.count <= 64 else {

@@ -186,7 +186,7 @@ public struct Record: Sendable, Hashable {
                     kind: kind, field: field.name, value: s,
                     reason: "is not a slug (lowercase letters, digits and hyphens)")
             }
-            return value
+            return .string(ProvisionVocabulary.canonical(s))
         }
     }
 

@@ -73,18 +73,22 @@ extension TreatyStore {
             throw .invalidRecord(.unknownField(kind: kind, field: name), line: nil)
         }
         // A value no record can hold (a kind that is not one) is a mistake to say, not an empty list.
+        var filter = filter
         do {
-            _ = try Record.validate(fields: filter, of: kind, requireAll: false)
+            try layout.check(filter.keys, of: kind)
+            // Values as stored: another spelling of a provision type's slug is its slug.
+            filter.merge(try Record.validate(fields: filter, of: kind, requireAll: false)) { _, checked in checked }
         } catch {
             throw .invalidArgument(error.description)
         }
         guard limit > 0, offset >= 0 else { throw .invalidArgument("limit must be positive and offset not negative") }
+        let stored = filter
         return try await read { db in
             var conditions = includeDeleted ? [] : ["deleted = 0"]
             var arguments: [DatabaseValue] = []
-            for name in filter.keys.sorted() {
+            for name in stored.keys.sorted() {
                 conditions.append("\"\(name)\" = ?")
-                arguments.append(RecordRows.databaseValue(filter[name]))
+                arguments.append(RecordRows.databaseValue(stored[name]))
             }
             let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             return try Row.fetchAll(
@@ -138,6 +142,16 @@ extension TreatyStore {
                     + "not an organization: name an organization (treaty actor list kind=organization)")
         }
         return actor
+    }
+
+    /// The provision type a query names: a built-in slug or a defined one, or another spelling of a built-in one.
+    static func provisionType(_ db: Database, _ text: String) throws -> String {
+        let slug = ProvisionVocabulary.canonical(text)
+        if ProvisionVocabulary.builtInSlugs.contains(slug) { return slug }
+        let defined = try String.fetchAll(db, sql: "SELECT id FROM provision_type WHERE deleted = 0")
+        if defined.contains(slug) { return slug }
+        let known = ProvisionVocabulary.builtInSlugs.union(defined).union(ProvisionVocabulary.aliases.keys)
+        throw StoreError.unknownProvisionType(text, near: ProvisionVocabulary.near(text, in: known), line: nil)
     }
 
     static func fetch(_ db: Database, _ idOrPrefix: String, kind: RecordKind? = nil) throws -> TreatyModel.Record {

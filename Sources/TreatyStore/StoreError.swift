@@ -14,7 +14,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidJSON(String, line: Int?)
     case danglingReference(kind: RecordKind, field: String, target: String, line: Int?)
     case wrongReferenceKind(kind: RecordKind, field: String, target: String, actual: RecordKind, line: Int?)
-    case unknownProvisionType(String, line: Int?)
+    /// A slug no provision type has, and the known ones near it.
+    case unknownProvisionType(String, near: [String] = [], line: Int?)
     case duplicateID(String, line: Int?)
     /// An edit named a version that is no longer the current one: someone else changed the record.
     case staleVersion(id: String, given: Int64, current: Int64)
@@ -58,7 +59,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     public var line: Int? {
         switch self {
         case .invalidRecord(_, let line), .invalidJSON(_, let line), .danglingReference(_, _, _, let line),
-            .wrongReferenceKind(_, _, _, _, let line), .unknownProvisionType(_, let line), .duplicateID(_, let line):
+            .wrongReferenceKind(_, _, _, _, let line), .unknownProvisionType(_, _, let line), .duplicateID(_, let line):
             return line
         case .badLines(let errors, _): return errors.first?.line
         default: return nil
@@ -81,9 +82,11 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .wrongReferenceKind(let kind, let field, let target, let actual, _):
             let allowed = kind.field(field)?.referencedKinds.map(\.rawValue).joined(separator: " or ") ?? "?"
             return at + "\(kind.rawValue).\(field) must refer to \(Grammar.a(allowed)), but \"\(target)\" is \(Grammar.a(actual.rawValue))"
-        case .unknownProvisionType(let slug, _):
-            return at + "unknown provision type \"\(slug)\"; define it first with a provision_type record "
-                + "(built in: \(ProvisionVocabulary.builtIn.map(\.slug).joined(separator: ", ")))"
+        case .unknownProvisionType(let slug, let near, _):
+            let near = near.isEmpty ? ProvisionVocabulary.near(slug, in: ProvisionVocabulary.builtInSlugs) : near
+            return at + "unknown provision type \"\(slug)\""
+                + (near.isEmpty ? "" : "; near it: \(near.joined(separator: ", "))")
+                + "; define it with a provision_type record, or see them all: treaty provision-type list"
         case .duplicateID(let id, _): return at + "a record with id \"\(id)\" is already in the import"
         case .staleVersion(let id, let given, let current):
             return "\(id) is at version \(current), not \(given): someone changed it since you read it; "

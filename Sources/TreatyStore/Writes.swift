@@ -24,6 +24,12 @@ enum Writes {
             throw StoreError.invalidRecord(error, line: line)
         }
         if record.id.isEmpty { record.id = RecordID.generate() }
+        if record.kind == .provisionType, let slug = ProvisionVocabulary.aliases[record.id] {
+            throw StoreError.invalidRecord(
+                .invalidValue(
+                    kind: .provisionType, field: "id", value: record.id,
+                    reason: "is another spelling of the built-in provision type \(slug)"), line: line)
+        }
         if record.kind == .provisionType, !ProvisionVocabulary.isWellFormed(record.id) {
             throw StoreError.invalidRecord(
                 .invalidValue(

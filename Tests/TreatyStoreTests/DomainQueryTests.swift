@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TreatyModel
 @testable import TreatyStore
@@ -53,6 +54,36 @@ struct DomainQueryTests {
         let observers = try await fixture.store.gaps(
             organization: org, provision: "defense", on: Day("2025-10-08"), includeObservers: true)
         #expect(observers.members.count == 7)
+    }
+
+    @Test("3. British spelling: --provision defence gives the matrix of defense; an unknown slug is an error naming near ones")
+    func gapsProvisionSpelling() async throws {
+        let fixture = try await StoreFixture.seeded()
+        let org = try await fixture.store.search("Organization of Turkic States", kinds: [.actor]).first!.id
+        let day = Day("2025-10-08")
+        let british = try await fixture.store.gaps(organization: org, provision: "defence", on: day)
+        let american = try await fixture.store.gaps(organization: org, provision: "defense", on: day)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        #expect(try encoder.encode(british) == encoder.encode(american))
+        #expect(british.provision == "defense")
+        #expect(british.pairs.contains { $0.standing == .signed })
+        await #expect(throws: StoreError.unknownProvisionType("defnce", near: ["defence", "defense"], line: nil)) {
+            try await fixture.store.gaps(organization: org, provision: "defnce", on: day)
+        }
+        let error = await #expect(throws: StoreError.self) {
+            try await fixture.store.network(organization: org, provision: "naval-basing", on: day)
+        }
+        #expect(error?.description.contains("near it: basing") == true, "\(String(describing: error))")
+        // In records too: the slug is stored, and defining the other spelling is refused.
+        let agreement = try await fixture.store.create(.agreement, fields: ["kind": "treaty"], user: "t")
+        let provision = try await fixture.store.create(
+            .provision, fields: ["agreement_id": .string(agreement.id), "provision_type": "defence"], user: "t")
+        #expect(provision.text("provision_type") == "defense")
+        #expect(try await fixture.store.list(.provision, filter: ["provision_type": "defence"]).contains { $0.id == provision.id })
+        await #expect(throws: StoreError.self) {
+            try await fixture.store.create(.provisionType, fields: ["label": "Defence"], id: "defence", user: "t")
+        }
     }
 
     @Test("3. A pair becomes in force once an entry into force is recorded for the agreement")

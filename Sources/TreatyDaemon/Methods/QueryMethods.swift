@@ -123,7 +123,7 @@ enum QueryMethods {
                 "Pairs of an organisation's member states with an agreement carrying a provision in force, signed only, uncertain, or none.",
                 params: [
                     .init("organization", RecordSchemas.id, required: true, "The organisation (an actor)."),
-                    .init("provision", ["type": "string", "pattern": "^[a-z][a-z0-9-]{0,63}$"], required: true, "A provision type slug."),
+                    .init("provision", ["type": "string", "pattern": "^[a-z][a-z0-9-]{0,63}$"], required: true, "A provision type slug, or another spelling of a built-in one (defence)."),
                     .init("on", RecordSchemas.day, "The day (today)."),
                     .init("include_observers", ["type": "boolean"], "Count observers as members too."),
                 ], result: object,

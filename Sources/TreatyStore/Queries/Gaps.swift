@@ -44,6 +44,7 @@ extension TreatyStore {
         let day = day ?? today()
         return try await read { db in
             let org = try TreatyStore.organization(db, organization)
+            let provision = try TreatyStore.provisionType(db, provision)
             var members = try Self.memberStates(
                 db, of: org.id, roles: includeObservers ? ["member", "observer"] : ["member"], on: day)
             members.sort { ($0.text("iso3") ?? $0.label) < ($1.text("iso3") ?? $1.label) }

@@ -52,6 +52,7 @@ extension TreatyStore {
         return try await read { db in
             let ids = Set(members.map(\.id))
             var edges: [AgreementNetwork.Edge] = []
+            let provision = try provision.map { try TreatyStore.provisionType(db, $0) }
             for agreement in try Self.agreementsAmong(db, ids, provision: provision) {
                 let facts = try Lookup.facts(db, agreement: agreement.id)
                 let parties = try Lookup.records(db, .party, where: "agreement_id", is: agreement.id)
