@@ -364,8 +364,13 @@ struct CLITests {
         for part in ["Azərbaycan (Azerbaijan)", "Türkiye", "defense", "training", "15 June 2021        signed", "in force"] {
             #expect(brief.contains(part), "\(part) in \(brief)")
         }
+        // Where a step happened (record schema 2) shows in the timeline.
+        let (deposited, said) = try await Self.treaty(
+            daemon, ["lifecycle", "add", "agreement_id=\(id)", "kind=deposited", "date=2022-02", "place=Ankara"])
+        #expect(deposited == 0, "\(said)")
+        #expect(try await Self.treaty(daemon, ["agreement", "show", id]).1.contains("deposited in Ankara"))
         let before = try await Self.treaty(daemon, ["--json", "agreement", "list"]).1
-        for mistake in [["provisions=defence"], ["parties=Atlantis"], ["signed=June"]] {
+        for mistake in [["provisions=defnse"], ["parties=Atlantis"], ["signed=June"]] {
             let (failed, said) = try await Self.treatyWithErrors(daemon, ["agreement", "add", "kind=treaty", "title=Never"] + mistake)
             #expect(failed == 2 || failed == 5, "\(said)")
         }
