@@ -39,7 +39,7 @@ let package = Package(
         .target(
             name: "TreatyStore",
             dependencies: [
-                "TreatyModel", "TreatySync", "CSQLite",
+                "TreatyModel", "TreatyProtocol", "TreatySync", "CSQLite",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

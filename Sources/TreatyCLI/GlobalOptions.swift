@@ -58,22 +58,22 @@ struct CLIFailure: Error, CustomStringConvertible {
 
     init(_ error: ClientError) {
         switch error {
-        case .cannotConnect: self.init(error.description, code: 3, name: "cannot_connect")
-        case .socketDenied: self.init(error.description, code: 4, name: "permission_denied")
+        case .cannotConnect:
+            self.init(error.description, code: ErrorName.cannotConnect.exitCode, name: ErrorName.cannotConnect.rawValue)
+        case .socketDenied:
+            self.init(error.description, code: ErrorName.permissionDenied.exitCode, name: ErrorName.permissionDenied.rawValue)
         case .rpc(let rpc):
-            let codes: [String: Int32] = [
-                "permission_denied": 4, "not_found": 5, "ambiguous_id": 5, "wrong_kind": 5, "stale_version": 6,
-                "too_many_connections": 3,
-            ]
-            // Bad params are what was typed (exit 2); a bad line of a file being imported is the file's (exit 1).
+            let invalidParams = rpc.code == ErrorName.invalidParams.code
+            let known = rpc.name.flatMap(ErrorName.init(rawValue:)) ?? (invalidParams ? .invalidParams : nil)
+            // The exit code is the table's for what was typed; a bad line of a file being imported is the file's (1).
             let line = rpc.data?["line"]?.intValue
-            let typed = rpc.code == RPCError.invalidParamsCode && line == nil
-            var message = rpc.name == "too_many_connections" ? "treatyd refused the connection: " + rpc.message : rpc.message
+            var message = known == .tooManyConnections ? "treatyd refused the connection: " + rpc.message : rpc.message
             // The daemon speaks JSON-RPC; the person at the terminal typed a command.
-            if rpc.code == RPCError.invalidParamsCode { message = Self.inCLIWords(message) }
+            if invalidParams { message = Self.inCLIWords(message) }
             if let line, !message.contains("line \(line)") { message = "line \(line): " + message }
-            let name = rpc.name ?? (rpc.code == RPCError.invalidParamsCode ? "invalid_params" : "error")
-            self.init(message, code: codes[name] ?? (typed ? 2 : 1), name: name, data: rpc.data)
+            self.init(
+                message, code: line == nil ? known?.exitCode ?? 1 : 1, name: rpc.name ?? known?.rawValue ?? "error",
+                data: rpc.data)
         default: self.init(error.description, code: 1, name: "connection")
         }
     }

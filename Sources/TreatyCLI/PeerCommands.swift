@@ -45,13 +45,14 @@ struct PeerList: AsyncParsableCommand {
             if global.json { return global.print(json: result) }
             let peers = result["peers"]?.arrayValue ?? []
             guard !peers.isEmpty else { return print("no peers (treaty peer add NAME HOST:PORT OFFICE-ID)") }
+            let names = try await officeNames(client)
             var table = Table("PEER", "ADDRESS", "OFFICE", "CONNECTED", "LAST SEEN", "LAST SYNC", "BEHIND")
             for peer in peers {
                 let changeSets = peer["behind"]?["change_sets"]?.intValue ?? 0
                 let bytes = peer["behind"]?["bytes"]?.intValue ?? 0
                 table.add([
                     peer["name"]?.stringValue ?? "", peer["address"]?.stringValue ?? "",
-                    String(peer["office"]?.stringValue?.prefix(12) ?? ""), peer["connected"] == true ? "yes" : "no",
+                    officeLabel(peer["office"]?.stringValue ?? "", names), peer["connected"] == true ? "yes" : "no",
                     peer["last_seen"]?.stringValue ?? "never", peer["last_sync"]?.stringValue ?? "never",
                     changeSets == 0 ? "nothing" : "\(changeSets) change sets, \(megabytes(bytes)) MB",
                 ])

@@ -265,6 +265,12 @@ func officeNames(_ client: TreatyClient) async throws -> [String: String] {
     return names
 }
 
+/// An office as people read it: its id's first 12 letters, and its name when it has one.
+func officeLabel(_ id: String, _ names: [String: String]) -> String {
+    let name = names[id] ?? ""
+    return String(id.prefix(12)) + (name.isEmpty ? "" : " (\(name))")
+}
+
 /// `treaty conflicts`: fields two offices wrote concurrently.
 struct ConflictsGroup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -313,10 +319,8 @@ struct ConflictsShow: AsyncParsableCommand {
             guard !conflicts.isEmpty else { return print("no conflicts on \(record)") }
             let names = try await officeNames(client)
             func line(_ value: JSONValue?) -> String {
-                let office = value?["office"]?.stringValue ?? ""
-                let name = names[office].map { $0.isEmpty ? "" : " (\($0))" } ?? ""
-                return "\(display(value?["value"]))  by \(value?["user"]?.stringValue ?? "?") at office "
-                    + "\(office.prefix(12))\(name), \(value?["at"]?.stringValue ?? "")"
+                "\(display(value?["value"]))  by \(value?["user"]?.stringValue ?? "?") at office "
+                    + "\(officeLabel(value?["office"]?.stringValue ?? "", names)), \(value?["at"]?.stringValue ?? "")"
             }
             for conflict in conflicts {
                 print("\(conflict["kind"]?.stringValue ?? "") \(record) \(conflict["field"]?.stringValue ?? ""):")

@@ -44,7 +44,7 @@ public struct Dispatcher: Sendable {
                     id: .null,
                     outcome: .failure(
                         .application(
-                            "batch_too_large", "a batch may hold at most \(maxBatch) calls, not \(calls.count)",
+                            .batchTooLarge, "a batch may hold at most \(maxBatch) calls, not \(calls.count)",
                             details: ["limit": .int(Int64(maxBatch))]))
                 ).json
             }
@@ -90,7 +90,7 @@ public struct Dispatcher: Sendable {
         let configuration = settings.current
         let group = method.access == .writer ? configuration.writerGroup : configuration.readerGroup
         return .application(
-            "permission_denied",
+            .permissionDenied,
             "\(session.user) may not call \(method.name): it needs \(method.access.rawValue) access; "
                 + "join the group \(group) (sudo usermod -aG \(group) \(session.user)) and log in again",
             details: ["needs": .string(method.access.rawValue), "user": .string(session.user), "group": .string(group)])
@@ -111,8 +111,9 @@ extension StoreError {
         switch self {
         case .invalidRecord, .invalidJSON, .invalidArgument, .badLines:
             var data = details
-            data["name"] = .string(name)
-            return RPCError(code: RPCError.invalidParamsCode, message: "Invalid params: \(description)", data: .object(data))
+            data["name"] = .string(name.rawValue)
+            // Invalid params whatever the name (the bad lines of an import are named by their first).
+            return RPCError(code: ErrorName.invalidParams.code, message: "Invalid params: \(description)", data: .object(data))
         case .staleVersion(_, _, let current):
             details["current_version"] = .int(current)
             return .application(name, description, details: details)

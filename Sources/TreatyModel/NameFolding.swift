@@ -12,30 +12,48 @@ import Foundation
 /// has a second key with `e` for it (``phoneticKeys(_:)``): the stored text and the query both carry it.
 public enum NameFolding {
     /// The phonetic key of `text`: lowercase words of ASCII letters and digits, separated by spaces.
+    ///
+    /// One pass over the bytes: a run of ASCII letters and digits (most words, even in text with a name in another
+    /// script) is keyed in place; only a run holding other letters takes the Unicode path.
     public static func phonetic(_ text: String) -> String {
-        guard text.utf8.allSatisfy({ $0 < 0x80 }) else {
-            return words(of: text).flatMap(phoneticKeys).filter { !$0.isEmpty }.joined(separator: " ")
-        }
-        // ASCII (most text, and every statement of a large import): one pass over the bytes, one buffer per word.
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count + 16)
         var word: [UInt8] = []
         word.reserveCapacity(32)
-        func flush(_ word: inout [UInt8], into out: inout [UInt8]) {
-            guard !word.isEmpty else { return }
-            smooth(&word)
+        func emit(_ key: some Sequence<UInt8>) {
             if !out.isEmpty { out.append(0x20) }
-            out.append(contentsOf: word)
-            word.removeAll(keepingCapacity: true)
+            out.append(contentsOf: key)
         }
-        for byte in text.utf8 {
-            if isASCIIWordByte(byte) {
-                appendASCII(byte, to: &word)
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        var ascii = true
+        // Keys the run of bytes from `start` to `end`, which holds no ASCII separator.
+        func key(upTo end: String.Index) {
+            guard start < end else { return }
+            if ascii {
+                word.removeAll(keepingCapacity: true)
+                for byte in utf8[start..<end] { appendASCII(byte, to: &word) }
+                smooth(&word)
+                if !word.isEmpty { emit(word) }
             } else {
-                flush(&word, into: &out)
+                for part in words(of: String(text[start..<end])) {
+                    for key in phoneticKeys(part) where !key.isEmpty { emit(key.utf8) }
+                }
             }
         }
-        flush(&word, into: &out)
+        var index = start
+        while index < utf8.endIndex {
+            let byte = utf8[index]
+            let next = utf8.index(after: index)
+            if byte >= 0x80 {
+                ascii = false
+            } else if !isASCIIWordByte(byte) {
+                key(upTo: index)
+                (start, ascii) = (next, true)
+            }
+            index = next
+        }
+        key(upTo: utf8.endIndex)
         return String(decoding: out, as: UTF8.self)
     }
 

@@ -27,11 +27,11 @@ public struct RPCError: Error, Sendable, Hashable, CustomStringConvertible {
         return String(text.prefix(maximumTextLength)) + "… (\(text.count - maximumTextLength) more characters)"
     }
 
-    /// An error with `data.name` set, plus any other data fields.
-    public init(code: Int, name: String, message: String, details: [String: JSONValue] = [:]) {
+    /// An error named in ``ErrorName``'s table, with its code, plus any other data fields.
+    public init(_ name: ErrorName, message: String, details: [String: JSONValue] = [:]) {
         var data = details
-        data["name"] = .string(name)
-        self.init(code: code, message: message, data: .object(data))
+        data["name"] = .string(name.rawValue)
+        self.init(code: name.code, message: message, data: .object(data))
     }
 
     /// The stable name in `data.name`, if any.
@@ -50,46 +50,33 @@ public struct RPCError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { message }
 
-    // The codes the specification reserves.
-    public static let parseErrorCode = -32700
-    public static let invalidRequestCode = -32600
-    public static let methodNotFoundCode = -32601
-    public static let invalidParamsCode = -32602
-    public static let internalErrorCode = -32603
-
     public static func parseError(_ why: String) -> RPCError {
-        RPCError(code: parseErrorCode, name: "parse_error", message: "Parse error: \(why)")
+        RPCError(.parseError, message: "Parse error: \(why)")
     }
 
     public static func invalidRequest(_ why: String) -> RPCError {
-        RPCError(code: invalidRequestCode, name: "invalid_request", message: "Invalid Request: \(why)")
+        RPCError(.invalidRequest, message: "Invalid Request: \(why)")
     }
 
     public static func methodNotFound(_ method: String) -> RPCError {
         RPCError(
-            code: methodNotFoundCode, name: "method_not_found",
+            .methodNotFound,
             message: "Method not found: \(method.count > 100 ? method.prefix(100) + "…" : method) (rpc.discover lists the methods)")
     }
 
-    public static func invalidParams(_ why: String, name: String = "invalid_params") -> RPCError {
-        RPCError(code: invalidParamsCode, name: name, message: "Invalid params: \(why)")
+    /// Params that do not fit: `name` says how (``ErrorName/invalidParams`` unless a finer name fits).
+    public static func invalidParams(_ why: String, name: ErrorName = .invalidParams, details: [String: JSONValue] = [:])
+        -> RPCError
+    {
+        RPCError(name, message: "Invalid params: \(why)", details: details)
     }
 
     public static func internalError(_ why: String) -> RPCError {
-        RPCError(code: internalErrorCode, name: "internal_error", message: "Internal error: \(why)")
+        RPCError(.internalError, message: "Internal error: \(why)")
     }
 
-    /// Application errors live in -32000 ... -32099; each name has its own code.
-    public static let applicationCodes: [String: Int] = [
-        "not_found": -32001, "ambiguous_id": -32002, "stale_version": -32003, "deleted": -32004,
-        "dangling_reference": -32005, "wrong_reference_kind": -32006, "unknown_provision_type": -32007,
-        "duplicate_id": -32008, "wrong_kind": -32009, "permission_denied": -32010, "newer_schema": -32011,
-        "office_key": -32012, "io_error": -32013, "too_many_connections": -32014, "line_too_long": -32015,
-        "batch_too_large": -32016, "unknown_import": -32017, "bundle_refused": -32018, "database_error": -32020,
-    ]
-
-    /// An application error with its registered code (-32000 for names not registered).
-    public static func application(_ name: String, _ message: String, details: [String: JSONValue] = [:]) -> RPCError {
-        RPCError(code: applicationCodes[name] ?? -32000, name: name, message: message, details: details)
+    /// An application error of the table.
+    public static func application(_ name: ErrorName, _ message: String, details: [String: JSONValue] = [:]) -> RPCError {
+        RPCError(name, message: message, details: details)
     }
 }

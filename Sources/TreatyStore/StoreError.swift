@@ -1,4 +1,5 @@
 import TreatyModel
+import TreatyProtocol
 import TreatySync
 
 /// Everything the store refuses, with what a user needs to act on it.
@@ -32,26 +33,26 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     indirect case badLines([StoreError], total: Int)
 
     /// A stable machine-readable name.
-    public var name: String {
+    public var name: ErrorName {
         switch self {
-        case .newerSchema: return "newer_schema"
-        case .notFound: return "not_found"
-        case .ambiguous: return "ambiguous_id"
-        case .invalidRecord: return "invalid_record"
-        case .invalidJSON: return "invalid_json"
-        case .danglingReference: return "dangling_reference"
-        case .wrongReferenceKind: return "wrong_reference_kind"
-        case .unknownProvisionType: return "unknown_provision_type"
-        case .duplicateID: return "duplicate_id"
-        case .staleVersion: return "stale_version"
-        case .deleted: return "deleted"
-        case .wrongKind: return "wrong_kind"
-        case .invalidArgument: return "invalid_argument"
-        case .officeKey: return "office_key"
-        case .sync: return "bundle_refused"
-        case .io: return "io_error"
-        case .database: return "database_error"
-        case .badLines(let errors, _): return errors.first?.name ?? "invalid_record"
+        case .newerSchema: return .newerSchema
+        case .notFound: return .notFound
+        case .ambiguous: return .ambiguousID
+        case .invalidRecord: return .invalidRecord
+        case .invalidJSON: return .invalidJSON
+        case .danglingReference: return .danglingReference
+        case .wrongReferenceKind: return .wrongReferenceKind
+        case .unknownProvisionType: return .unknownProvisionType
+        case .duplicateID: return .duplicateID
+        case .staleVersion: return .staleVersion
+        case .deleted: return .deleted
+        case .wrongKind: return .wrongKind
+        case .invalidArgument: return .invalidArgument
+        case .officeKey: return .officeKey
+        case .sync: return .bundleRefused
+        case .io: return .ioError
+        case .database: return .databaseError
+        case .badLines(let errors, _): return errors.first?.name ?? .invalidRecord
         }
     }
 

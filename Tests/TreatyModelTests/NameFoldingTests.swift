@@ -95,3 +95,17 @@ extension NameFoldingFastPathTests {
         }
     }
 }
+
+extension NameFoldingFastPathTests {
+    @Test("Text mixing ASCII words and words in other scripts keys each word as the word-by-word path does")
+    func mixedText() {
+        var generator = SplitMix64(seed: 13)
+        let alphabet = Array("aeiyzhjxq əƏşçığüöЖжәи—«» -.,'\n9")
+        for _ in 0..<3000 {
+            let text = Self.randomText(from: alphabet, shorterThan: 40, &generator)
+            let expected = NameFolding.words(of: text).flatMap(NameFolding.phoneticKeys).filter { !$0.isEmpty }
+                .joined(separator: " ")
+            #expect(NameFolding.phonetic(text) == expected, "\(text)")
+        }
+    }
+}

@@ -32,7 +32,7 @@ struct RPCIncomingTests {
             Issue.record("\(line) was accepted")
             return
         }
-        #expect(error.code == RPCError.invalidRequestCode)
+        #expect(error.code == ErrorName.invalidRequest.code)
         #expect(id == .null)
     }
 
@@ -40,7 +40,7 @@ struct RPCIncomingTests {
     func responses() throws {
         let ok = RPCResponse(id: .int(3), outcome: .success(["a": 1]))
         #expect(RPCResponse(json: try JSONCodec.decode(JSONCodec.string(ok.json))) == ok)
-        let failed = RPCResponse(id: .string("x"), outcome: .failure(.application("not_found", "no record", details: ["id": "q"])))
+        let failed = RPCResponse(id: .string("x"), outcome: .failure(.application(.notFound, "no record", details: ["id": "q"])))
         let back = try #require(RPCResponse(json: try JSONCodec.decode(JSONCodec.string(failed.json))))
         #expect(back == failed)
         guard case .failure(let error) = back.outcome else { Issue.record("not a failure"); return }
@@ -91,5 +91,19 @@ struct SocketPathTests {
         #expect(SocketPath.resolve(flag: nil, environment: ["TREATY_SOCKET": "/b", "XDG_RUNTIME_DIR": "/r"]) == "/b")
         #expect(SocketPath.resolve(flag: nil, environment: ["XDG_RUNTIME_DIR": "/run/user/1000"]) == "/run/user/1000/treaty/treaty.sock")
         #expect(SocketPath.resolve(flag: nil, environment: [:]) == "/run/treaty/treaty.sock")
+    }
+
+    @Test("One table of error names: each application error its own code in -32000...-32099, exit codes as the README says")
+    func errorTable() {
+        let application = ErrorName.allCases.filter { (-32099)...(-32001) ~= $0.code }
+        #expect(Set(application.map(\.code)).count == application.count)
+        let exits = Dictionary(grouping: ErrorName.allCases, by: \.exitCode).mapValues { Set($0) }
+        #expect(exits[3] == [.cannotConnect, .tooManyConnections])
+        #expect(exits[4] == [.permissionDenied])
+        #expect(exits[5] == [.notFound, .ambiguousID, .wrongKind])
+        #expect(exits[6] == [.staleVersion])
+        #expect(exits[2]?.contains(.usage) == true && exits[2]?.contains(.invalidRecord) == true)
+        #expect(RPCError.application(.staleVersion, "x").name == "stale_version")
+        #expect(RPCError.application(.staleVersion, "x").code == -32003)
     }
 }

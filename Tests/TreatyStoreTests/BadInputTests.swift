@@ -38,7 +38,7 @@ struct BadInputTests {
             _ = try await fixture.store.importJSONLines(from: path, user: "t")
             Issue.record("the import should have failed")
         } catch {
-            #expect(error.name == name)
+            #expect(error.name.rawValue == name)
             #expect(error.line == 3)
             #expect(error.description.contains(words), "\(error.description)")
         }
@@ -111,7 +111,7 @@ struct BadInputTests {
             _ = try await fixture.store.create(kind, fields: fields, user: "t")
             Issue.record("should have failed")
         } catch {
-            #expect(error.name == name, "\(error)")
+            #expect(error.name.rawValue == name, "\(error)")
         }
         #expect(try await fixture.store.counts() == before)
     }
@@ -140,7 +140,7 @@ struct BadInputTests {
             _ = try TreatyStore.open(path: fixture.store.path)
             Issue.record("should have failed")
         } catch {
-            #expect(error.name == "office_key")
+            #expect(error.name == .officeKey)
             #expect(error.description.contains(".key"))
         }
     }

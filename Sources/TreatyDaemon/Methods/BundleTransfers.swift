@@ -29,7 +29,7 @@ actor BundleTransfers {
         let path = directory + "/bundle-in-" + token
         guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
             let handle = FileHandle(forWritingAtPath: path)
-        else { throw .application("io_error", "cannot stage a bundle in \(directory)") }
+        else { throw .application(.ioError, "cannot stage a bundle in \(directory)") }
         transfers[token] = Transfer(path: path, owner: ObjectIdentifier(owner), handle: handle)
         return token
     }
@@ -42,7 +42,7 @@ actor BundleTransfers {
         do {
             try handle.write(contentsOf: data)
         } catch {
-            throw .application("io_error", "cannot stage the bundle: \(error)")
+            throw .application(.ioError, "cannot stage the bundle: \(error)")
         }
         transfer.bytes += data.count
         transfers[token] = transfer
@@ -86,7 +86,7 @@ actor BundleTransfers {
         } catch let error as RPCError {
             throw error
         } catch {
-            throw .application("io_error", "cannot read the staged bundle: \(error)")
+            throw .application(.ioError, "cannot read the staged bundle: \(error)")
         }
     }
 
@@ -108,6 +108,6 @@ actor BundleTransfers {
     }
 
     static func unknown(_ token: String) -> RPCError {
-        .application("unknown_import", "no bundle transfer \"\(token)\" is open on this connection; start one with its .begin method")
+        .application(.unknownImport, "no bundle transfer \"\(token)\" is open on this connection; start one with its .begin method")
     }
 }

@@ -28,7 +28,7 @@ actor ImportStaging {
         let path = directory + "/import-" + token + ".jsonl"
         guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
             let handle = FileHandle(forWritingAtPath: path)
-        else { throw .application("io_error", "cannot stage an import in \(directory)") }
+        else { throw .application(.ioError, "cannot stage an import in \(directory)") }
         staged[token] = Staged(path: path, handle: handle, owner: ObjectIdentifier(owner))
         return token
     }
@@ -44,7 +44,7 @@ actor ImportStaging {
         do {
             try entry.handle.write(contentsOf: data)
         } catch {
-            throw .application("io_error", "cannot stage the import: \(error)")
+            throw .application(.ioError, "cannot stage the import: \(error)")
         }
         entry.lines += lines.count
         staged[token] = entry
@@ -75,7 +75,7 @@ actor ImportStaging {
     }
 
     static func unknown(_ token: String) -> RPCError {
-        .application("unknown_import", "no import \"\(token)\" is open on this connection; start one with import.begin")
+        .application(.unknownImport, "no import \"\(token)\" is open on this connection; start one with import.begin")
     }
 }
 

@@ -46,7 +46,7 @@ final class ConnectionHandler: ChannelInboundHandler, Sendable {
             // One error, then close: the rest of the line cannot be framed.
             input.finish()
             let error = RPCError.application(
-                "line_too_long", "a line may be at most \(maxLineBytes) bytes; closing the connection",
+                .lineTooLong, "a line may be at most \(maxLineBytes) bytes; closing the connection",
                 details: ["limit": .int(Int64(maxLineBytes))])
             let answer = RPCResponse(id: .null, outcome: .failure(error)).json
             var out = context.channel.allocator.buffer(capacity: 256)

@@ -64,7 +64,7 @@ final class RPCServer: Sendable {
                     if let refusal = limits.admit(uid: peer.uid, role: role) {
                         statistics.connectionsRefused.add(1, ordering: .relaxed)
                         logger.warning("connection refused", metadata: ["uid": "\(peer.uid)", "why": "\(refusal)"])
-                        let error = RPCResponse(id: .null, outcome: .failure(.application("too_many_connections", refusal))).json
+                        let error = RPCResponse(id: .null, outcome: .failure(.application(.tooManyConnections, refusal))).json
                         var buffer = channel.allocator.buffer(bytes: JSONCodec.encode(error))
                         buffer.writeInteger(UInt8(ascii: "\n"))
                         // Not written from here: the channel is not active yet, and a write now fails unseen.
