@@ -94,7 +94,13 @@ struct TrackRecordCommand: AsyncParsableCommand {
 
 struct ChangesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "changes", abstract: "What changed, who changed it (office, user) and when, with fields before and after.")
+        commandName: "changes", abstract: "What changed, who changed it (office, user) and when, with fields before and after.",
+        discussion: """
+            Changes are listed in the order of their clock stamps (the stamps of the change sets that made them, \
+            which every office holding the same change sets agrees on), newest last. Besides records created, \
+            updated and deleted, it lists edits merged from another office that lost to a concurrent edit (kept \
+            as conflicts) and conflicts settled, here or at another office.
+            """)
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Since this day (YYYY-MM-DD, YYYY-MM, YYYY, today, yesterday, 7d, 2w) or time.") var since: String?
@@ -118,22 +124,22 @@ struct ChangesCommand: AsyncParsableCommand {
             if global.json { return global.print(json: .array(changes)) }
             if changes.isEmpty { return print("(no changes)") }
             // Offices by the name the offices table gives them, where it gives one.
-            var names: [String: String] = [:]
-            for office in try await client.call("sync.offices")["offices"]?.arrayValue ?? [] {
-                if let id = office["office"]?.stringValue, let name = office["name"]?.stringValue, !name.isEmpty { names[id] = name }
-            }
+            let names = try await officeNames(client)
             for change in changes {
                 let id = change["office"]?.stringValue ?? ""
-                let office = names[id] ?? String(id.prefix(12))
+                let office = names[id].flatMap { $0.isEmpty ? nil : $0 } ?? String(id.prefix(12))
                 print(
                     "\(change["at"]?.stringValue ?? "")  \(change["user"]?.stringValue ?? "")@\(office)  "
                         + "\(change["operation"]?.stringValue ?? "") \(change["kind"]?.stringValue ?? "") "
                         + "\(String(change["record_id"]?.stringValue?.prefix(8) ?? ""))  \(change["label"]?.stringValue ?? "")")
                 let before = change["before"]?.objectValue ?? [:]
                 let after = change["after"]?.objectValue ?? [:]
-                if change["operation"] == "updated" {
-                    for key in Set(before.keys).union(after.keys).sorted() {
-                        print("    \(key): \(show(before[key])) -> \(show(after[key]))")
+                for key in Set(before.keys).union(after.keys).sorted() {
+                    switch change["operation"]?.stringValue {
+                    case "updated": print("    \(key): \(show(before[key])) -> \(show(after[key]))")
+                    case "lost": print("    \(key): \(show(after[key])) lost to \(show(before[key])) (kept as a conflict)")
+                    case "settled": print("    \(key): kept \(show(after[key])), let go \(show(before[key]))")
+                    default: break
                     }
                 }
             }

@@ -10,7 +10,9 @@ public struct ChangeEntry: Sendable, Encodable {
     public let recordId: String
     public let kind: String
     public let label: String?
-    /// created, updated or deleted.
+    /// created, updated or deleted; `lost` for a merged edit that lost to a concurrent one (kept as a conflict:
+    /// `before` holds the value shown, `after` the one that lost); `settled` for a conflict settled (`before` the
+    /// losing values let go, `after` the value kept).
     public let operation: String
     /// The fields that changed: their value before (absent for a new record) and after.
     public let before: [String: JSONValue]
@@ -18,28 +20,53 @@ public struct ChangeEntry: Sendable, Encodable {
 }
 
 /// Writes and reads the change log. Every write appends to it in its own transaction, so the log and the
-/// records never disagree.
+/// records never disagree. Each entry carries the clock stamp of the change set that made it (a local write's is
+/// set when its change set is stamped, ``ChangeSetWriter``), and history is read in stamp order: the order in
+/// which every office that holds the same change sets shows it.
 ///
 /// A creation stores no values (`before` and `after` NULL): they are the record's fields now, with every later
 /// change to it undone, newest first (each later entry keeps the values it changed from). So the log holds no
 /// second copy of what was imported or merged, and needs nothing but itself and the record to show it; an entry
 /// that changed nothing (a delete) undoes nothing.
 enum ChangeLog {
+    /// Appends an entry. `clock`: the stamp of the remote change set merged; a local write's entries get theirs
+    /// when its change set is stamped (``stamp(_:after:with:)``).
     static func append(
         _ db: Database, operation: String, record: Record, before: [String: JSONValue], after: [String: JSONValue],
-        at: String, office: String, user: String
+        at: String, office: String, user: String, clock: UInt64? = nil
+    ) throws {
+        try append(
+            db, operation: operation, id: record.id, kind: record.kind, before: before, after: after, at: at,
+            office: office, user: user, clock: clock)
+    }
+
+    static func append(
+        _ db: Database, operation: String, id: String, kind: RecordKind, before: [String: JSONValue],
+        after: [String: JSONValue], at: String, office: String, user: String, clock: UInt64? = nil
     ) throws {
         let statement = try db.cachedStatement(
             sql: """
-                INSERT INTO change_log (at, office, user, record_id, kind, operation, before, after)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO change_log (at, office, user, record_id, kind, operation, before, after, clock)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         let created = operation == ChangeEvent.Operation.created.rawValue
         try statement.execute(
             arguments: [
-                at, office, user, record.id, record.kind.rawValue, operation,
+                at, office, user, id, kind.rawValue, operation,
                 created ? nil : JSONCodec.string(.object(before)), created ? nil : JSONCodec.string(.object(after)),
+                Int64(bitPattern: clock ?? 0),
             ])
+    }
+
+    /// The last entry's number (0 for none).
+    static func lastSeq(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(seq) FROM change_log")) ?? 0
+    }
+
+    /// Stamps the entries after `seq` (a local write's) with their change set's clock.
+    static func stamp(_ db: Database, after seq: Int64, with clock: UInt64) throws {
+        try db.cachedStatement(sql: "UPDATE change_log SET clock = ? WHERE seq > ?")
+            .execute(arguments: [Int64(bitPattern: clock), seq])
     }
 
     /// The fields a record was created with: its fields now, with the changes logged after `seq` undone.
@@ -48,7 +75,10 @@ enum ChangeLog {
         else { return [:] }
         let later = try Row.fetchAll(
             db.cachedStatement(
-                sql: "SELECT before, after FROM change_log WHERE record_id = ? AND seq > ? ORDER BY seq DESC"),
+                sql: """
+                    SELECT before, after FROM change_log
+                    WHERE record_id = ? AND seq > ? AND operation IN ('updated', 'deleted') ORDER BY seq DESC
+                    """),
             arguments: [id, seq])
         for entry in later {
             let before = decode(entry["before"])
@@ -76,8 +106,8 @@ enum ChangeLog {
 }
 
 extension TreatyStore {
-    /// Changes since `since` (a day or a time), newest last, optionally only by an office, a user, or to one
-    /// record.
+    /// Changes since `since` (a day or a time), in the order of their clock stamps, newest last, optionally only by
+    /// an office, a user, or to one record.
     public func changes(
         since: String? = nil, office: String? = nil, user: String? = nil, record: String? = nil, limit: Int = 1000
     ) async throws(StoreError) -> [ChangeEntry] {
@@ -107,7 +137,7 @@ extension TreatyStore {
             }
             let clause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM change_log \(clause) ORDER BY seq DESC LIMIT ?",
+                db, sql: "SELECT * FROM change_log \(clause) ORDER BY clock DESC, seq DESC LIMIT ?",
                 arguments: StatementArguments(arguments + [limit.databaseValue]))
             return try rows.reversed().map { row in
                 let id: String = row["record_id"]

@@ -9,11 +9,12 @@ import TreatyModel
 enum Migrations {
     static let names = [
         "v1-records", "v2-search", "v3-change-log", "v4-sync", "v5-sync-held", "v6-lean-storage", "v7-office-admissions",
-        "v8-schema-2",
+        "v8-change-clock", "v9-schema-2",
     ]
 
-    /// The last migration of each record schema version.
-    static let lastMigration = [1: "v7-office-admissions", 2: "v8-schema-2"]
+    /// The last migration of each record schema version: the record tables as that version lays them out, and this
+    /// build's local tables (history, sync bookkeeping) up to where the next version begins.
+    static let lastMigration = [1: "v8-change-clock", 2: "v9-schema-2"]
 
     /// The migrations of a database of record schema `version`.
     static func migrator(schema version: Int) -> DatabaseMigrator { migrator(upTo: lastMigration[version]) }
@@ -102,8 +103,17 @@ enum Migrations {
                     )
                     """)
         }
-        guard last != "v7-office-admissions" else { return migrator }
-        migrator.registerMigration("v8-schema-2") { db in
+        migrator.registerMigration("v8-change-clock") { db in
+            // Each change's clock stamp (its change set's), so history reads in the order offices agree on; entries
+            // from before have 0 and come first. The index answers "the newest N" without sorting the log.
+            try db.execute(
+                sql: """
+                    ALTER TABLE change_log ADD COLUMN clock INTEGER NOT NULL DEFAULT 0;
+                    CREATE INDEX change_log_clock ON change_log(clock);
+                    """)
+        }
+        guard last != "v8-change-clock" else { return migrator }
+        migrator.registerMigration("v9-schema-2") { db in
             // Record schema 2: where each step of an agreement's life happened. Appended after the provenance
             // columns (RecordLayout); old rows have none.
             try db.execute(sql: "ALTER TABLE lifecycle_event ADD COLUMN \"place\" TEXT")

@@ -127,6 +127,51 @@ struct ChangeHistoryTests {
         #expect(try await a.store.changes(record: person.id).map(\.operation) == ["created", "updated", "updated", "deleted"])
     }
 
+    @Test(
+        "History is in clock-stamp order on every office, with a merged edit that lost and the settlement of the conflict"
+    )
+    func historyInStampOrder() async throws {
+        // A's clock is a minute behind B's: A's edit is older by stamp, and loses.
+        let a = try StoreFixture(clock: { StoreFixture.fixedClock() - 60_000 })
+        let b = try StoreFixture(clock: StoreFixture.fixedClock)
+        try await SyncStoreTests.pair([a, b])
+        let person = try await a.store.create(.person, fields: ["name": "Cəlil Xəlilov"], user: "alice")
+        _ = try await SyncStoreTests.send(a, b)
+        // Concurrent edits of the note: B's stamp is later, so B's wins everywhere.
+        _ = try await b.store.update(person.id, version: 1, set: ["note": "spokesman"], user: "baku")
+        _ = try await a.store.update(person.id, version: 1, set: ["note": "military expert"], user: "ankara")
+        _ = try await SyncStoreTests.send(b, a)
+        _ = try await SyncStoreTests.send(a, b)
+        func history(_ store: TreatyStore) async throws -> [String] {
+            try await store.changes(record: person.id).map { entry in
+                "\(entry.operation) by \(entry.user): \(entry.before["note"]?.stringValue.map { "\"\($0)\"" } ?? "-") -> "
+                    + "\(entry.after["note"]?.stringValue.map { "\"\($0)\"" } ?? "-")"
+            }
+        }
+        // At B, A's losing edit arrived after B's own; at A, B's winning edit arrived after A's own: both list A's
+        // edit first (its stamp is older).
+        let expected = [
+            "created by alice: - -> -", "lost by ankara: \"spokesman\" -> \"military expert\"",
+            "updated by baku: - -> \"spokesman\"",
+        ]
+        #expect(try await history(b.store) == expected)
+        let atA = try await history(a.store)
+        let won = "updated by baku: \"military expert\" -> \"spokesman\""
+        #expect(atA == [expected[0], "updated by ankara: - -> \"military expert\"", won], "\(atA)")
+        // B settles for A's value; A hears of it.
+        _ = try await b.store.settleConflict(record: person.id, field: "note", choice: .office(a.store.office.id), user: "baku")
+        _ = try await SyncStoreTests.send(b, a)
+        for store in [a.store, b.store] {
+            let last = try await history(store).suffix(2)
+            #expect(
+                Array(last) == [
+                    "updated by baku: \"spokesman\" -> \"military expert\"",
+                    "settled by baku: \"military expert\" -> \"military expert\"",
+                ], "\(last)")
+            #expect(try await store.get(person.id).text("note") == "military expert")
+        }
+    }
+
     @Test("A failed import leaves no history behind")
     func failedImportLogsNothing() async throws {
         let fixture = try StoreFixture()

@@ -42,6 +42,8 @@ final class ChangeSetWriter {
     private var session: CaptureSession?
     /// How many change sets the write has made so far.
     private(set) var made = 0
+    /// The change log's last entry before the current change set: the entries after it get its stamp.
+    private var logMark: Int64
 
     init(_ db: Database, office: OfficeIdentity, layout: RecordLayout, user: String, wallClock: Int64) throws {
         self.db = db
@@ -50,6 +52,7 @@ final class ChangeSetWriter {
         self.user = user
         self.wallClock = wallClock
         dependencies = try SyncTables.vector(db)
+        logMark = try ChangeLog.lastSeq(db)
         session = try CaptureSession(db)
     }
 
@@ -85,6 +88,8 @@ final class ChangeSetWriter {
         let origin = try SyncTables.originNumber(db, office.id)
         try SyncTables.log(db, envelope, origin: origin, applied: true)
         try SyncTables.setLastClock(db, stamp)
+        try ChangeLog.stamp(db, after: logMark, with: stamp)
+        logMark = try ChangeLog.lastSeq(db)
         let writer = ClockEntry(origin: origin, seq: Int64(seq), clock: Int64(bitPattern: stamp))
         try Changeset.forEachRow(changeset) { row in
             guard let kind = RecordKind(rawValue: row.table), let id = row.key.first?.storage.value as? String else {

@@ -45,6 +45,8 @@ struct Merge {
     private var kept: Set<[String]> = []
     /// When the earliest change set held for a stamp too far ahead can be applied (milliseconds since 1970).
     private(set) var nextClockRelease: Int64?
+    /// The losing values the change set being applied let go: logged once all its rows are in, with the value kept.
+    private var settlements: [(kind: RecordKind, id: String, field: Field, lost: JSONValue)] = []
 
     init(_ db: Database, layout: RecordLayout, policy: MergePolicy, now: Int64, maxClockSkew: Int64) {
         self.db = db
@@ -217,6 +219,7 @@ struct Merge {
                         throw Refused(reason: reason)
                     }
                 }
+                try logSettlements(envelope)
                 return .commit
             } catch let refused as Refused {
                 refusal = "refused: \(refused.reason)"
@@ -227,6 +230,7 @@ struct Merge {
             }
             return .rollback
         }
+        settlements = []
         if refusal != nil { (changed, kept) = (changedBefore, keptBefore) }
         return refusal
     }
@@ -245,11 +249,7 @@ struct Merge {
     {
         if row.table == "sync_conflict" {
             // Settling a conflict deletes its rows; nothing else about conflicts travels.
-            if row.operation == .delete {
-                try db.cachedStatement(
-                    sql: "DELETE FROM sync_conflict WHERE tbl = ? AND pk = ? AND col = ? AND origin = ? AND seq = ?"
-                ).execute(arguments: StatementArguments(row.key))
-            }
+            if row.operation == .delete { try settle(row.key, envelope) }
             return
         }
         guard let kind = RecordKind(rawValue: row.table), let id = row.key.first?.storage.value as? String,
@@ -280,11 +280,24 @@ struct Merge {
                 .execute(arguments: [id, kind.rawValue])
             if db.changesCount == 1 { seq = db.lastInsertedRowID }
         } else {
+            // The fields whose values lost to concurrent ones: the value shown, and the one that lost.
+            var (shown, lost): ([String: JSONValue], [String: JSONValue]) = ([:], [:])
             for (index, value) in row.new.sorted(by: { $0.key < $1.key }) where index > 0 {
                 // A field a concurrent create left empty was not written: it loses to any value, silently.
                 let absent = row.operation == .insert && value.isNull
                 let stamp = absent ? ClockEntry(origin: writer.origin, seq: writer.seq, clock: 0) : writer
-                try merge(kind: kind, id: id, column: columns[index], value: value, envelope: envelope, writer: stamp)
+                let column = columns[index]
+                if let current = try merge(kind: kind, id: id, column: column, value: value, envelope: envelope, writer: stamp),
+                    current != value, let type = kind.field(column)?.type
+                {
+                    (shown[column], lost[column]) = (RecordRows.json(current, type: type), RecordRows.json(value, type: type))
+                }
+            }
+            if !lost.isEmpty {
+                let at = columns.firstIndex(of: "updated_at").flatMap { row.new[$0]?.storage.value as? String }
+                try ChangeLog.append(
+                    db, operation: "lost", id: id, kind: kind, before: shown, after: lost,
+                    at: at ?? Self.time(of: envelope), office: envelope.origin, user: envelope.user, clock: envelope.clock)
             }
         }
         let after = try RecordRows.fetch(db, kind: kind, id: id)
@@ -301,21 +314,59 @@ struct Merge {
         let (old, new) = ChangeLog.difference(before?.fields ?? [:], after.fields)
         try ChangeLog.append(
             db, operation: operation.rawValue, record: after, before: old, after: new,
-            at: after.provenance?.updatedAt ?? "", office: envelope.origin, user: envelope.user)
+            at: after.provenance?.updatedAt ?? "", office: envelope.origin, user: envelope.user, clock: envelope.clock)
         changed.add(ChangeEvent(operation: operation, record: after, summary: nil))
+    }
+
+    /// A settlement another office made: the losing value it let go (`key`: table, id, field, office, sequence
+    /// number), to note in the change log when this office still listed it (``logSettlements(_:)``).
+    private mutating func settle(_ key: [DatabaseValue], _ envelope: ChangeSetEnvelope) throws {
+        let arguments = StatementArguments(key)
+        let settled = try DatabaseValue.fetchOne(
+            db.cachedStatement(
+                sql: "SELECT value FROM sync_conflict WHERE tbl = ? AND pk = ? AND col = ? AND origin = ? AND seq = ?"),
+            arguments: arguments)
+        try db.cachedStatement(
+            sql: "DELETE FROM sync_conflict WHERE tbl = ? AND pk = ? AND col = ? AND origin = ? AND seq = ?"
+        ).execute(arguments: arguments)
+        guard let settled, let kind = RecordKind(rawValue: String.fromDatabaseValue(key[0]) ?? ""),
+            let id = String.fromDatabaseValue(key[1]), let field = kind.field(String.fromDatabaseValue(key[2]) ?? "")
+        else { return }
+        settlements.append((kind, id, field, RecordRows.json(settled, type: field.type)))
+    }
+
+    /// Notes the settlements of the change set just applied, each with the value kept (which the same change set
+    /// may have written after letting the others go).
+    private mutating func logSettlements(_ envelope: ChangeSetEnvelope) throws {
+        for settlement in settlements {
+            let column = settlement.field.name
+            let kept = try DatabaseValue.fetchOne(
+                db.cachedStatement(sql: "SELECT \"\(column)\" FROM \"\(settlement.kind.rawValue)\" WHERE id = ?"),
+                arguments: [settlement.id]) ?? .null
+            try ChangeLog.append(
+                db, operation: "settled", id: settlement.id, kind: settlement.kind, before: [column: settlement.lost],
+                after: [column: RecordRows.json(kept, type: settlement.field.type)], at: Self.time(of: envelope),
+                office: envelope.origin, user: envelope.user, clock: envelope.clock)
+        }
+    }
+
+    /// When a change set was made, by its stamp.
+    static func time(of envelope: ChangeSetEnvelope) -> String {
+        Timestamp.format(millisecondsSince1970: HybridClock.milliseconds(envelope.clock))
     }
 
     /// One field: the write wins if it saw the current one, or if neither saw the other and its (clock,
     /// office) is greater; the concurrent loser is kept as a conflict. Conflicts the write saw are settled by it.
+    /// Returns the value shown when the write lost and was kept as a conflict.
     private mutating func merge(
         kind: RecordKind, id: String, column: String, value: DatabaseValue, envelope: ChangeSetEnvelope,
         writer: ClockEntry
-    ) throws {
+    ) throws -> DatabaseValue? {
         let table = kind.rawValue
         let update = try db.cachedStatement(sql: "UPDATE \"\(table)\" SET \"\(column)\" = ? WHERE id = ?")
         if policy == .naiveOverwrite {
             try update.execute(arguments: [value, id])
-            return
+            return nil
         }
         var current = try ClockEntry.get(db, table: table, id: id, column: column)
         let old =
@@ -350,7 +401,9 @@ struct Merge {
             try ClockEntry.set(db, table: table, id: id, column: column, writer)
         } else if keepsConflicts, writer.clock != 0 {
             try keepConflict(table, id, column, office: envelope.origin, seq: writer.seq, clock: writer.clock, value: value)
+            return old
         }
+        return nil
     }
 
     private mutating func keepConflict(

@@ -550,9 +550,17 @@ extension TreatyStore {
             try db.execute(
                 sql: "DELETE FROM sync_conflict WHERE tbl = ? AND pk = ? AND col = ?",
                 arguments: [conflict.kind.rawValue, id, field])
-            let current = try Writes.current(db, id: id)
-            guard value != conflict.current.value, let version = current.provenance?.version else { return current }
-            return try Writes.update(db, id: id, version: version, set: [field: value], context: context)
+            var settled = try Writes.current(db, id: id)
+            if value != conflict.current.value, let version = settled.provenance?.version {
+                settled = try Writes.update(db, id: id, version: version, set: [field: value], context: context)
+            }
+            // After the value kept is written, as an office receiving the settlement notes it.
+            for loser in conflict.losers {
+                try ChangeLog.append(
+                    db, operation: "settled", id: id, kind: conflict.kind, before: [field: loser.value],
+                    after: [field: value], at: context.now, office: context.office, user: context.user)
+            }
+            return settled
         }
         changes.publish(ChangeEvent(operation: .updated, record: settled, summary: nil))
         return settled
