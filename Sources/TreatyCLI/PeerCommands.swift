@@ -69,7 +69,8 @@ struct PeerList: AsyncParsableCommand {
 
 struct PeerRemove: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "rm", abstract: "Unpin a peer and close its connection (its office stays in the offices table).")
+        commandName: "rm", abstract: "Unpin a peer and close its connection (its office stays in the offices table).",
+        aliases: ["remove"])
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The peer's name.") var name: String

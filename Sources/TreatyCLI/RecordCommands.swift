@@ -164,7 +164,9 @@ struct EditRecord<K: KindCommand>: AsyncParsableCommand {
 
 struct RemoveRecord<K: KindCommand>: AsyncParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(commandName: "rm", abstract: "Delete \(Grammar.a(K.kind.rawValue)) (a tombstone that syncs).")
+        CommandConfiguration(
+            commandName: "rm", abstract: "Delete \(Grammar.a(K.kind.rawValue)) (a tombstone that syncs).",
+            aliases: ["delete", "remove"])
     }
 
     @OptionGroup var global: GlobalOptions

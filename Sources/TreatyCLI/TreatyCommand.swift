@@ -50,7 +50,8 @@ public struct TreatyCommand: AsyncParsableCommand {
         var depth = 0
         while depth < rest.count,
             let next = command.configuration.subcommands.first(where: {
-                $0.configuration.commandName == rest[rest.startIndex + depth]
+                let word = rest[rest.startIndex + depth]
+                return $0.configuration.commandName == word || $0.configuration.aliases.contains(word)
             })
         {
             command = next

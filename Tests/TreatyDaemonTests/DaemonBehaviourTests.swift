@@ -407,6 +407,16 @@ struct CLITests {
             #expect(brief.contains(part), "\(part) in \(brief)")
         }
         #expect(try await Self.treaty(daemon, ["actor", "show", "Uzbekistan"]).1.contains("iso3: UZB"))
+        // A deleted agreement leaves the brief; `delete` is another name of `rm`.
+        let shusha = try #require(brief.split(separator: "\n").first { $0.contains("Shusha Declaration") })
+        #expect(shusha.contains("party"))
+        let (listed, list) = try await Self.treaty(daemon, ["--json", "agreement", "list", "kind=declaration"])
+        #expect(listed == 0, "\(list)")
+        let id = try #require(try JSONCodec.decode(list).arrayValue?.first?["id"]?.stringValue, "\(list)")
+        let (deleted, said) = try await Self.treaty(daemon, ["agreement", "delete", id])
+        #expect(deleted == 0, "\(said)")
+        let after = try await Self.treaty(daemon, ["actor", "show", "AZE"]).1
+        #expect(!after.split(separator: "\n").contains { $0.contains("Shusha Declaration") && $0.contains("party") }, "\(after)")
     }
 
     @Test("treaty said records who said what, in which role, where, when and about what, in one command")
