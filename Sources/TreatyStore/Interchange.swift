@@ -77,12 +77,13 @@ extension TreatyStore {
                     try Self.importLines(
                         db, path: path, context: context, admitting: admitting, bound: (bound, changes), progress: progress)
                 }
+                if summary.created + summary.updated > 0 {
+                    let event = ChangeEvent(operation: .imported, record: nil, summary: summary)
+                    db.afterNextTransaction { _ in self.changes.publish(event) }
+                }
                 return .commit
             }
             return summary
-        }
-        if summary.created + summary.updated > 0, !dryRun {
-            changes.publish(ChangeEvent(operation: .imported, record: nil, summary: summary))
         }
         // Change sets of the offices just admitted that were held here can be applied now.
         if !summary.admitted.isEmpty, !dryRun { _ = try await applyHeld() }

@@ -12,11 +12,9 @@ extension TreatyStore {
         if let id, !RecordID.isValid(id) { throw .invalidRecord(.invalidID(id), line: nil) }
         let record = Record(kind: kind, id: id ?? "", fields: fields)
         let context = context(user: user)
-        let created = try await write(user: user) { db in
+        return try await write(user: user, events: { [ChangeEvent(operation: .created, record: $0, summary: nil)] }) { db in
             try Writes.create(db, record, context: context, deferReferences: nil)
         }
-        changes.publish(ChangeEvent(operation: .created, record: created, summary: nil))
-        return created
     }
 
     /// The record with this id or unambiguous id prefix; a deleted one comes back with `deleted` set.
@@ -43,12 +41,10 @@ extension TreatyStore {
     ) async throws(StoreError) -> TreatyModel.Record {
         guard !changes.isEmpty else { throw .invalidArgument("nothing to change") }
         let context = context(user: user)
-        let updated = try await write(user: user) { db in
+        return try await write(user: user, events: { [ChangeEvent(operation: .updated, record: $0, summary: nil)] }) { db in
             let id = try Resolve.id(db, idOrPrefix, kind: kind).id
             return try Writes.update(db, id: id, version: version, set: changes, context: context)
         }
-        self.changes.publish(ChangeEvent(operation: .updated, record: updated, summary: nil))
-        return updated
     }
 
     /// Deletes a record (a tombstone that syncs). With `version`, refuses if the record changed since.
@@ -56,12 +52,10 @@ extension TreatyStore {
         async throws(StoreError) -> TreatyModel.Record
     {
         let context = context(user: user)
-        let deleted = try await write(user: user) { db in
+        return try await write(user: user, events: { [ChangeEvent(operation: .deleted, record: $0, summary: nil)] }) { db in
             let id = try Resolve.id(db, idOrPrefix, kind: kind).id
             return try Writes.delete(db, id: id, version: version, context: context)
         }
-        changes.publish(ChangeEvent(operation: .deleted, record: deleted, summary: nil))
-        return deleted
     }
 
     /// Records of a kind, oldest first, optionally only those whose fields equal `filter`.

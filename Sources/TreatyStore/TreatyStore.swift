@@ -123,7 +123,7 @@ public final class TreatyStore: Sendable {
         self.options = options
         self.layout = layout
         self.interruption = interruption
-        batcher = WriteBatcher(pool: pool, office: office, layout: layout, clock: clock)
+        batcher = WriteBatcher(pool: pool, office: office, layout: layout, feed: changes, clock: clock)
     }
 
     /// Ends every read running now or started later with an error (a long search, when the daemon stops); writes
@@ -197,11 +197,15 @@ public final class TreatyStore: Sendable {
     }
 
     /// Runs a local write, captured as this office's next change set, in a transaction it may share with writes
-    /// that arrived at the same time (``WriteBatcher``); returns once it is durable.
-    func write<T: Sendable>(user: String, _ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError)
-        -> T
-    {
-        try await batcher.write(user: user, body)
+    /// that arrived at the same time (``WriteBatcher``); returns once it is durable. Subscribers hear `events` of
+    /// what it returned as it commits, in commit order.
+    func write<T: Sendable>(
+        user: String, events: @escaping @Sendable (T) -> [ChangeEvent] = { _ in [] },
+        _ body: @escaping @Sendable (Database) throws -> T
+    ) async throws(StoreError) -> T {
+        let value = try await batcher.write(user: user, events: events, body)
+        if let hook = options.afterCommitForTests { await hook() }
+        return value
     }
 
     /// Runs work on the writer with no transaction opened for it (the body opens its own, and captures its
@@ -270,6 +274,9 @@ public struct StoreOptions: Sendable {
     /// The record schema the store lays its tables out in and writes its change sets with: this build's
     /// (``Schema/version``); a test runs an older one to play an office that has not upgraded.
     package var recordSchema = Schema.version
+    /// Runs after each local write commits, before the call returns: a test delays it to show subscribers hear
+    /// changes in commit order whatever the callers do next.
+    package var afterCommitForTests: (@Sendable () async -> Void)?
 
     /// The default ``maxClockSkew``: ten minutes.
     public static let defaultMaxClockSkew: Int64 = 10 * 60 * 1000

@@ -13,24 +13,34 @@ final class WriteBatcher: Sendable {
     private let pool: DatabasePool
     private let office: OfficeIdentity
     private let layout: RecordLayout
+    /// Where each batch's changes are published once it commits (in commit order: on the writer, at the commit).
+    private let feed: ChangeFeed
     private let clock: @Sendable () -> Int64
     private let queue = Mutex<(jobs: [Job], draining: Bool)>(([], false))
 
-    init(pool: DatabasePool, office: OfficeIdentity, layout: RecordLayout, clock: @escaping @Sendable () -> Int64) {
+    init(
+        pool: DatabasePool, office: OfficeIdentity, layout: RecordLayout, feed: ChangeFeed,
+        clock: @escaping @Sendable () -> Int64
+    ) {
         self.layout = layout
+        self.feed = feed
         self.pool = pool
         self.office = office
         self.clock = clock
     }
 
     /// Runs `body` in the next batch, captured as this office's next change set; returns once the batch committed.
-    func write<T: Sendable>(user: String, _ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+    /// Subscribers hear `events` of what it returned when the batch commits, before any later commit's.
+    func write<T: Sendable>(
+        user: String, events: @escaping @Sendable (T) -> [ChangeEvent], _ body: @escaping @Sendable (Database) throws -> T
+    ) async throws(StoreError) -> T {
         let result = Mutex<T?>(nil)
         do {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let job = Job(user: user) { db in
                     let value = try body(db)
                     result.withLock { $0 = value }
+                    return events(value)
                 } done: { error in
                     if let error { continuation.resume(throwing: error) } else { continuation.resume() }
                 }
@@ -56,13 +66,16 @@ final class WriteBatcher: Sendable {
                 return state.jobs
             }
             guard !jobs.isEmpty else { return }
-            let (office, layout, clock) = (office, layout, clock)
+            let (office, layout, clock, feed) = (office, layout, clock, feed)
             do {
                 try await pool.write { db in
+                    var heard: [ChangeEvent] = []
                     for job in jobs {
                         do {
                             try db.inSavepoint {
-                                try LocalChanges.run(db, office: office, layout: layout, user: job.user, wallClock: clock()) { try job.body(db) }
+                                let events = try LocalChanges.run(
+                                    db, office: office, layout: layout, user: job.user, wallClock: clock()
+                                ) { try job.body(db) }
                                 // A reference left dangling would fail the whole batch at commit: fail this write now.
                                 var (dangling, highest): (Int32, Int32) = (0, 0)
                                 if sqlite3_db_status(db.sqliteConnection, SQLITE_DBSTATUS_DEFERRED_FKS, &dangling, &highest, 0)
@@ -70,12 +83,15 @@ final class WriteBatcher: Sendable {
                                 {
                                     throw StoreError.database("a reference names a record that is not here")
                                 }
+                                heard += events
                                 return .commit
                             }
                         } catch {
                             job.fail(StoreError.wrap(error))
                         }
                     }
+                    let batch = heard
+                    db.afterNextTransaction { _ in for event in batch { feed.publish(event) } }
                 }
                 for job in jobs { job.finish(nil) }
             } catch {
@@ -88,12 +104,16 @@ final class WriteBatcher: Sendable {
     /// One write waiting for its batch.
     private final class Job: Sendable {
         let user: String
-        let body: @Sendable (Database) throws -> Void
+        /// The write; returns what subscribers hear of it.
+        let body: @Sendable (Database) throws -> [ChangeEvent]
         private let done: @Sendable ((any Error)?) -> Void
         /// Why this write failed inside a batch that committed.
         private let failure = Mutex<StoreError?>(nil)
 
-        init(user: String, body: @escaping @Sendable (Database) throws -> Void, done: @escaping @Sendable ((any Error)?) -> Void) {
+        init(
+            user: String, body: @escaping @Sendable (Database) throws -> [ChangeEvent],
+            done: @escaping @Sendable ((any Error)?) -> Void
+        ) {
             self.user = user
             self.body = body
             self.done = done

@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 import Testing
 import TreatyModel
@@ -43,6 +44,47 @@ struct GroupCommitTests {
         #expect(Set(sets.suffix(24).map(\.user)) == Set((0..<48).filter { $0 % 4 >= 2 }.map { "u\($0)" }))
         #expect(try await store.list(.person, limit: 100).count == 25)
         #expect(try store.readSync { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") } == ["ok"])
+    }
+}
+
+extension GroupCommitTests {
+    @Test(
+        "subscribers hear writes in the order they commit, also when each writer is slow to go on after its commit",
+        arguments: [1, 2, 3] as [UInt64])
+    func eventsInCommitOrder(seed: UInt64) async throws {
+        var options = StoreOptions(durable: false)
+        // Each write's caller pauses 0-15 ms after its commit: publishing after the write returned reordered events.
+        let delays = Mutex(SplitMix64(seed: seed))
+        options.afterCommitForTests = {
+            let pause = delays.withLock { $0.next() % 16 }
+            try? await Task.sleep(for: .milliseconds(pause))
+        }
+        let fixture = try StoreFixture(options: options)
+        let events = fixture.store.changes.subscribe()
+        let count = 48
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for n in 0..<count {
+                group.addTask {
+                    let person = try await fixture.store.create(.person, fields: ["name": .string("P\(n)")], user: "t")
+                    if n % 3 == 0 {
+                        _ = try await fixture.store.update(person.id, version: 1, set: ["note": "edited"], user: "t")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        var heard: [Int64] = []
+        for await event in events {
+            // Order by the change log's sequence: each create and each edit has its own entry.
+            let entry = try fixture.store.readSync { db in
+                try Int64.fetchOne(
+                    db, sql: "SELECT seq FROM change_log WHERE record_id = ? AND operation = ?",
+                    arguments: [event.record!.id, event.operation.rawValue])
+            }
+            heard.append(try #require(entry))
+            if heard.count == count + count / 3 { break }
+        }
+        #expect(heard == heard.sorted(), "seed \(seed): \(heard)")
     }
 }
 

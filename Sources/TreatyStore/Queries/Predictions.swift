@@ -106,7 +106,7 @@ extension TreatyStore {
             throw .invalidArgument("outcome must be true, false, partly or unknowable, not \"\(outcome)\"")
         }
         let context = context(user: user)
-        let resolved = try await write(user: user) { db in
+        return try await write(user: user, events: { [ChangeEvent(operation: .updated, record: $0, summary: nil)] }) { db in
             let prediction = try TreatyStore.fetch(db, idOrPrefix, kind: .prediction)
             var changes: [String: JSONValue] = ["outcome": .string(outcome)]
             if let settledBy { changes["settled_by_id"] = .string(try Resolve.id(db, settledBy).id) }
@@ -114,8 +114,6 @@ extension TreatyStore {
             return try Writes.update(
                 db, id: prediction.id, version: prediction.provenance?.version ?? 1, set: changes, context: context)
         }
-        changes.publish(ChangeEvent(operation: .updated, record: resolved, summary: nil))
-        return resolved
     }
 
     /// A speaker's predictions and how they turned out.

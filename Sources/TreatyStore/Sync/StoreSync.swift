@@ -433,16 +433,17 @@ extension TreatyStore {
         try await merge { try $0.applyHeld() }
     }
 
-    /// Runs a merge in one uncaptured write transaction, then tells subscribers what it changed and plans the
-    /// release of change sets it held for their clock stamps.
+    /// Runs a merge in one uncaptured write transaction, tells subscribers what it changed as it commits (in
+    /// commit order with every other write), and plans the release of change sets it held for their clock stamps.
     private func merge<T: Sendable>(_ body: @escaping @Sendable (inout Merge) throws -> T) async throws(StoreError) -> T {
         let (policy, now, skew, layout) = (options.mergePolicy, clock(), options.maxClockSkew, layout)
-        let (result, changed, release) = try await writeUncaptured { db in
+        let (result, release) = try await writeUncaptured { db in
             var merge = Merge(db, layout: layout, policy: policy, now: now, maxClockSkew: skew)
             let result = try body(&merge)
-            return (result, merge.changed, merge.nextClockRelease)
+            let changed = merge.changed
+            db.afterNextTransaction { _ in self.publish(changed) }
+            return (result, merge.nextClockRelease)
         }
-        publish(changed)
         if let release { heldRelease.schedule(at: release, now: now) { [weak self] in _ = try? await self?.applyHeld() } }
         return result
     }
@@ -524,7 +525,7 @@ extension TreatyStore {
         async throws(StoreError) -> TreatyModel.Record
     {
         let context = context(user: user)
-        let settled = try await write(user: user) { db in
+        return try await write(user: user, events: { [ChangeEvent(operation: .updated, record: $0, summary: nil)] }) { db in
             let id = try Resolve.id(db, record).id
             guard let conflict = try Self.conflicts(db, recordID: id).first(where: { $0.field == field }) else {
                 throw StoreError.notFound("conflict on field \(field) of \(id)")
@@ -562,7 +563,5 @@ extension TreatyStore {
             }
             return settled
         }
-        changes.publish(ChangeEvent(operation: .updated, record: settled, summary: nil))
-        return settled
     }
 }
