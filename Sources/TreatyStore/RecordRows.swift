@@ -10,7 +10,6 @@ struct RecordLayout: Sendable {
     private let tables: [RecordKind: Table]
 
     private struct Table: Sendable {
-        let fields: [Field]
         let columns: [String]
         let insertSQL: String
         let updateSQL: String
@@ -39,7 +38,7 @@ struct RecordLayout: Sendable {
                 return (
                     kind,
                     Table(
-                        fields: fields, columns: columns,
+                        columns: columns,
                         insertSQL: "INSERT INTO \"\(kind.rawValue)\" (\(quoted.joined(separator: ", "))) VALUES ("
                             + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")",
                         updateSQL: "UPDATE \"\(kind.rawValue)\" SET "
@@ -47,9 +46,6 @@ struct RecordLayout: Sendable {
                 )
             })
     }
-
-    /// The fields of a kind in this version.
-    func fields(of kind: RecordKind) -> [Field] { tables[kind]!.fields }
 
     /// All columns of a kind's table, in table order.
     func columns(of kind: RecordKind) -> [String] { tables[kind]!.columns }
