@@ -2,8 +2,9 @@ import TreatyClient
 import TreatyModel
 
 /// What a person types for a record: its id or a prefix of it, or for an actor its ISO3 code or any of its
-/// names, for a person any of theirs. The same resolution for `actor_id=…`, `--org` and `--actors`; more than
-/// one match is an error that lists them.
+/// names, for a person any of theirs: as written, else in any case and any spelling search joins (a name that
+/// reads the same word for word, ``NameFolding/readTheSame(_:_:)``). The same resolution for `actor_id=…`, `--org`
+/// and `--actors`; more than one match is an error that lists them.
 enum NameResolution {
     static func id(_ text: String, kinds: [RecordKind], client: TreatyClient) async throws -> String {
         if let record = try? await client.call("record.get", ["id": .string(text)]),
@@ -34,6 +35,9 @@ enum NameResolution {
                 found[owner] = record["name"]?.stringValue ?? owner
             }
         }
+        if found.isEmpty, kinds.contains(.actor) || kinds.contains(.person) {
+            found = try await readingTheSame(text, kinds: kinds.filter { $0 == .actor || $0 == .person }, client: client)
+        }
         let what = kinds.map(\.rawValue).joined(separator: " or ")
         guard found.count == 1, let id = found.keys.first else {
             if found.isEmpty {
@@ -43,5 +47,24 @@ enum NameResolution {
             throw CLIFailure("\"\(text)\" names \(found.count) records: \(candidates.joined(separator: ", ")); give an id", code: 5)
         }
         return id
+    }
+
+    /// The records search finds for `text` whose name or other name reads the same as it (id -> name).
+    static func readingTheSame(_ text: String, kinds: [RecordKind], client: TreatyClient) async throws -> [String: String] {
+        guard !NameFolding.words(of: text).isEmpty else { return [:] }
+        let query: [String: JSONValue] = [
+            "query": .string(text), "kinds": .array(kinds.map { .string($0.rawValue) }), "limit": 20,
+        ]
+        guard let hits = try? await client.call("search", query)["hits"]?.arrayValue else { return [:] }
+        var found: [String: String] = [:]
+        for hit in hits {
+            guard let id = hit["id"]?.stringValue, let record = try? await client.call("record.get", ["id": .string(id)])
+            else { continue }
+            var names = [record["name"]?.stringValue].compactMap { $0 }
+            names += try await client.call("name.list", ["filter": ["owner_id": .string(id)], "limit": 1000])["records"]?
+                .arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
+            if names.contains(where: { NameFolding.readTheSame($0, text) }) { found[id] = names.first ?? id }
+        }
+        return found
     }
 }

@@ -93,6 +93,14 @@ public enum NameFolding {
         return variant == key ? [key] : [key, variant]
     }
 
+    /// Whether two names read the same, word for word, in any case and any of the spellings folding joins
+    /// (`uzbekistan` and `Uzbekistan`, `Cəlil Xəlilov` and `Jalil Khalilov`, `Eliyev` and `Əliyev`).
+    public static func readTheSame(_ a: String, _ b: String) -> Bool {
+        let (x, y) = (words(of: a), words(of: b))
+        guard x.count == y.count, !x.isEmpty else { return false }
+        return zip(x, y).allSatisfy { !Set(phoneticKeys($0)).isDisjoint(with: phoneticKeys($1)) }
+    }
+
     /// Schwa in Latin and Cyrillic script, both cases.
     private static let schwas: Set<Unicode.Scalar> = ["ə", "Ə", "ә", "Ә"]
 

@@ -18,6 +18,16 @@ struct NameFoldingTests {
                 == NameFolding.words(of: native).map { NameFolding.phoneticKeys($0)[0] })
     }
 
+    @Test("Names read the same word for word in any case and spelling folding joins; a part of a name does not")
+    func readTheSame() {
+        #expect(NameFolding.readTheSame("uzbekistan", "Uzbekistan"))
+        #expect(NameFolding.readTheSame("Jalil Khalilov", "Cəlil Xəlilov"))
+        #expect(NameFolding.readTheSame("Eliyev", "Əliyev") && NameFolding.readTheSame("Aliyev", "Əliyev"))
+        #expect(!NameFolding.readTheSame("Turkic", "Organization of Turkic States"))
+        #expect(!NameFolding.readTheSame("Aliyev", "Eliyev"))
+        #expect(!NameFolding.readTheSame("", ""))
+    }
+
     @Test("A word with ə has a second key with e for it; the press spelling with e meets it")
     func schwaAsE() {
         #expect(NameFolding.phoneticKeys("Əliyev") == ["aliev", "eliev"])
