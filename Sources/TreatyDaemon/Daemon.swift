@@ -62,6 +62,9 @@ public final class Daemon: Service, Sendable {
         ) { .null }
     }
 
+    /// How far each message while the database opens moves systemd's start timeout ahead (sent a third of it apart).
+    static let startExtension: Duration = .seconds(90)
+
     public func run() async throws {
         let notifier = SystemdNotifier(environment: environment)
         let config = configuration
@@ -82,9 +85,22 @@ public final class Daemon: Service, Sendable {
             maxClockSkew: Int64(config.maxClockSkewSeconds) * 1000, maxChangeSetRecords: config.maxChangeSetRecords,
             maxChangeSetBytes: config.maxChangeSetBytes)
         options.slowSearchForTests = environment["TREATY_TEST_SLOW_SEARCH"] == "1"
-        let store = try await StartupError.step("open the database \(config.databasePath)") {
-            try TreatyStore.open(path: config.databasePath, officeName: config.officeName, options: options)
+        // Opening runs the pending migrations, minutes for a large register (v9-schema-2 rebuilds the search index):
+        // on a thread of its own, not a cooperative one, while systemd is told to wait longer than its start timeout.
+        let extender = Task {
+            while !Task.isCancelled {
+                notifier.notify("EXTEND_TIMEOUT_USEC=\(Self.startExtension.components.seconds * 1_000_000)")
+                try? await Task.sleep(for: Self.startExtension / 3)
+            }
         }
+        defer { extender.cancel() }
+        let storeOptions = options
+        let store = try await StartupError.step("open the database \(config.databasePath)") {
+            try await LargeStack.perform {
+                try TreatyStore.open(path: config.databasePath, officeName: config.officeName, options: storeOptions)
+            }
+        }
+        extender.cancel()
         logger.info("database open", metadata: ["path": "\(config.databasePath)", "office": "\(store.office.id)"])
         // Change sets held for a stamp ahead of the clock when the daemon last stopped: apply those due, plan the rest.
         _ = try? await store.applyHeld()
