@@ -183,7 +183,9 @@ public final class Daemon: Service, Sendable {
     /// The interface document: `proto/treaty.openrpc.json` installed beside the binary or in the source tree,
     /// else generated without example results.
     static func loadDocument(logger: Logger) -> JSONValue {
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        // The running binary's own path (started from PATH, argv[0] is only "treatyd").
+        let executable = (Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0]))
+            .resolvingSymlinksInPath().deletingLastPathComponent()
         let candidates = [
             executable.appendingPathComponent("../share/treaty/treaty.openrpc.json").path,
             executable.appendingPathComponent("../../../proto/treaty.openrpc.json").path,

@@ -248,6 +248,33 @@ struct CLITests {
         }
     }
 
+    @Test("treatyd started from PATH in another directory finds the interface document beside its binary")
+    func interfaceDocumentFromPath() async throws {
+        let directory = NSTemporaryDirectory() + "treaty-path-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let log = open(directory + "/stderr", O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        defer { close(log) }
+        var environment = ProcessInfo.processInfo.environment
+        environment["PATH"] = DaemonProcess.productsDirectory.path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+        let socket = directory + "/s.sock"
+        // By name, from PATH, in a directory with no proto/ (argv[0] is "treatyd").
+        let process = try ChildProcess(
+            "/bin/sh", ["-c", "exec treatyd --state-dir state --socket \"$0\"", socket], environment: environment,
+            directory: directory, output: log, error: log)
+        defer { process.killGroup() }
+        let end = ContinuousClock.now + .seconds(30)
+        while !FileManager.default.fileExists(atPath: socket), ContinuousClock.now < end, process.isRunning {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let client = try await TreatyClient.connect(socketPath: socket)
+        let document = try await client.call("rpc.discover")
+        await client.close()
+        let said = (try? String(contentsOfFile: directory + "/stderr", encoding: .utf8)) ?? ""
+        #expect(!said.contains("not found"), "\(said)")
+        #expect(document["methods"]?.arrayValue?.contains { $0["examples"] != nil } == true)
+    }
+
     @Test("changes --office takes the office's name as well as its id; a name that is no office's is an error")
     func changesByOfficeName() async throws {
         let daemon = try await DaemonProcess(config: ["office_name": "Ankara desk"])
