@@ -84,19 +84,32 @@ struct RecordLayout: Sendable {
 
 /// Moving records between ``Record`` values and table rows.
 enum RecordRows {
+    /// The record a row of its table holds (`SELECT *`; a column no field has is passed over). One pass over the
+    /// columns: looking each field up by name (GRDB folds the name's case at each lookup) was most of reading a
+    /// record. A table of an older record schema has no column for a later field, and the record none of it.
     static func record(from row: Row, kind: RecordKind) -> Record {
+        var id = ""
         var fields: [String: JSONValue] = [:]
-        for field in kind.fields {
-            // A table of an older record schema has no column for a later field.
-            let value: DatabaseValue? = row[field.name]
-            guard let value, !value.isNull else { continue }
-            fields[field.name] = json(value, type: field.type)
+        var p = Provenance(
+            createdAt: "", createdOffice: "", createdUser: "", updatedAt: "", updatedOffice: "", updatedUser: "",
+            version: 0, deleted: false)
+        for (column, value) in row {
+            switch column {
+            case "id": id = String.fromDatabaseValue(value) ?? ""
+            case "created_at": p.createdAt = String.fromDatabaseValue(value) ?? ""
+            case "created_office": p.createdOffice = String.fromDatabaseValue(value) ?? ""
+            case "created_user": p.createdUser = String.fromDatabaseValue(value) ?? ""
+            case "updated_at": p.updatedAt = String.fromDatabaseValue(value) ?? ""
+            case "updated_office": p.updatedOffice = String.fromDatabaseValue(value) ?? ""
+            case "updated_user": p.updatedUser = String.fromDatabaseValue(value) ?? ""
+            case "version": p.version = Int64.fromDatabaseValue(value) ?? 0
+            case "deleted": p.deleted = Bool.fromDatabaseValue(value) ?? false
+            default:
+                guard !value.isNull, let field = kind.field(column) else { continue }
+                fields[column] = json(value, type: field.type)
+            }
         }
-        let provenance = Provenance(
-            createdAt: row["created_at"], createdOffice: row["created_office"], createdUser: row["created_user"],
-            updatedAt: row["updated_at"], updatedOffice: row["updated_office"], updatedUser: row["updated_user"],
-            version: row["version"], deleted: row["deleted"])
-        return Record(kind: kind, id: row["id"], fields: fields, provenance: provenance)
+        return Record(kind: kind, id: id, fields: fields, provenance: p)
     }
 
     static func json(_ value: DatabaseValue, type: Field.ValueType) -> JSONValue {
