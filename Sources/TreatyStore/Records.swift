@@ -132,7 +132,7 @@ extension TreatyStore {
         let type = actor.text("kind") ?? ""
         guard type == "organization" else {
             throw StoreError.invalidArgument(
-                "\(try Lookup.displayName(db, actor)) is a\(type.first.map { "aeiou".contains($0) } == true ? "n" : "") \(type), "
+                "\(try Lookup.displayName(db, actor)) is \(Grammar.a(type)), "
                     + "not an organization: name an organization (treaty actor list kind=organization)")
         }
         return actor
