@@ -321,14 +321,10 @@ struct Merge {
     /// A settlement another office made: the losing value it let go (`key`: table, id, field, office, sequence
     /// number), to note in the change log when this office still listed it (``logSettlements(_:)``).
     private mutating func settle(_ key: [DatabaseValue], _ envelope: ChangeSetEnvelope) throws {
-        let arguments = StatementArguments(key)
         let settled = try DatabaseValue.fetchOne(
             db.cachedStatement(
-                sql: "SELECT value FROM sync_conflict WHERE tbl = ? AND pk = ? AND col = ? AND origin = ? AND seq = ?"),
-            arguments: arguments)
-        try db.cachedStatement(
-            sql: "DELETE FROM sync_conflict WHERE tbl = ? AND pk = ? AND col = ? AND origin = ? AND seq = ?"
-        ).execute(arguments: arguments)
+                sql: "DELETE FROM sync_conflict WHERE tbl = ? AND pk = ? AND col = ? AND origin = ? AND seq = ? RETURNING value"),
+            arguments: StatementArguments(key))
         guard let settled, let kind = RecordKind(rawValue: String.fromDatabaseValue(key[0]) ?? ""),
             let id = String.fromDatabaseValue(key[1]), let field = kind.field(String.fromDatabaseValue(key[2]) ?? "")
         else { return }
