@@ -65,10 +65,8 @@ public struct RPCError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Params that do not fit: `name` says how (``ErrorName/invalidParams`` unless a finer name fits).
-    public static func invalidParams(_ why: String, name: ErrorName = .invalidParams, details: [String: JSONValue] = [:])
-        -> RPCError
-    {
-        RPCError(name, message: "Invalid params: \(why)", details: details)
+    public static func invalidParams(_ why: String, name: ErrorName = .invalidParams) -> RPCError {
+        RPCError(name, message: "Invalid params: \(why)")
     }
 
     public static func internalError(_ why: String) -> RPCError {
