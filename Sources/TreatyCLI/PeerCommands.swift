@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TreatyClient
 import TreatyModel
+import TreatyProtocol
 
 /// `treaty peer`: the offices this one syncs with over the network (mutual TLS, pinned by office id).
 struct PeerGroup: AsyncParsableCommand {
@@ -25,9 +26,8 @@ struct PeerAdd: AsyncParsableCommand {
 
     func run() async throws {
         try await global.withClient { client in
-            let peer = try await client.call(
-                "peer.add", ["name": .string(name), "address": .string(address), "office": .string(office)])
-            if global.json { return global.print(json: peer) }
+            let peer = try await client.call(RPC.PeerAdd.self, .init(name: name, address: address, office: office))
+            if global.json { return global.print(json: RPCCoding.json(peer)) }
             print("pinned peer \(name) at \(address), office \(office.prefix(12)); connecting (treaty peer list)")
         }
     }
@@ -41,27 +41,22 @@ struct PeerList: AsyncParsableCommand {
 
     func run() async throws {
         try await global.withClient { client in
-            let result = try await client.call("peer.list")
-            if global.json { return global.print(json: result) }
-            let peers = result["peers"]?.arrayValue ?? []
+            let peers = try await client.call(RPC.PeerList.self).peers
+            if global.json { return global.print(json: RPCCoding.json(RPC.PeerList.Result(peers: peers))) }
             guard !peers.isEmpty else { return print("no peers (treaty peer add NAME HOST:PORT OFFICE-ID)") }
             let names = try await officeNames(client)
             var table = Table("PEER", "ADDRESS", "OFFICE", "CONNECTED", "LAST SEEN", "LAST SYNC", "BEHIND")
             for peer in peers {
-                let changeSets = peer["behind"]?["change_sets"]?.intValue ?? 0
-                let bytes = peer["behind"]?["bytes"]?.intValue ?? 0
+                let behind = peer.behind
                 table.add([
-                    peer["name"]?.stringValue ?? "", peer["address"]?.stringValue ?? "",
-                    officeLabel(peer["office"]?.stringValue ?? "", names), peer["connected"] == true ? "yes" : "no",
-                    peer["last_seen"]?.stringValue ?? "never", peer["last_sync"]?.stringValue ?? "never",
-                    changeSets == 0 ? "nothing" : "\(changeSets) change sets, \(megabytes(bytes)) MB",
+                    peer.name, peer.address, officeLabel(peer.office, names), peer.connected ? "yes" : "no",
+                    peer.lastSeen ?? "never", peer.lastSync ?? "never",
+                    behind.changeSets == 0 ? "nothing" : "\(behind.changeSets) change sets, \(megabytes(behind.bytes)) MB",
                 ])
             }
             print(table.render())
             for peer in peers {
-                if let error = peer["last_error"]?.stringValue {
-                    print("\(peer["name"]?.stringValue ?? ""): last error: \(error)")
-                }
+                if let error = peer.lastError { print("\(peer.name): last error: \(error)") }
             }
         }
     }
@@ -77,7 +72,7 @@ struct PeerRemove: AsyncParsableCommand {
 
     func run() async throws {
         try await global.withClient { client in
-            _ = try await client.call("peer.remove", ["name": .string(name)])
+            _ = try await client.call(RPC.PeerRemove.self, .init(name: name))
             if global.json { return global.print(json: ["removed": .string(name)]) }
             print("unpinned peer \(name)")
         }
@@ -93,28 +88,23 @@ struct SyncNow: AsyncParsableCommand {
 
     func run() async throws {
         let failed = try await global.withClient { client -> Bool in
-            var params: [String: JSONValue] = [:]
-            if let peer { params["peer"] = .string(peer) }
-            let result = try await client.call("sync.now", params)
-            let rounds = result["rounds"]?.arrayValue ?? []
+            let result = try await client.call(RPC.SyncNow.self, .init(peer: peer))
             if global.json {
-                global.print(json: result)
-            } else if rounds.isEmpty {
+                global.print(json: RPCCoding.json(result))
+            } else if result.rounds.isEmpty {
                 print("no peers (treaty peer add NAME HOST:PORT OFFICE-ID)")
             }
-            for round in rounds where !global.json {
-                let name = round["peer"]?.stringValue ?? ""
-                if let error = round["error"]?.stringValue {
-                    print("\(name): failed: \(error)")
+            for round in result.rounds where !global.json {
+                if let error = round.error {
+                    print("\(round.peer): failed: \(error)")
                     continue
                 }
-                let t = round["traffic"] ?? .null
+                let t = round.traffic
                 print(
-                    "\(name): sent \(t["sent"]?.intValue ?? 0), received \(t["received"]?.intValue ?? 0) "
-                        + "(applied \(t["applied"]?.intValue ?? 0), already had \(t["already_had"]?.intValue ?? 0)), "
-                        + "\(t["bytes_sent"]?.intValue ?? 0) bytes sent")
+                    "\(round.peer): sent \(t.sent), received \(t.received) (applied \(t.applied), already had "
+                        + "\(t.alreadyHad)), \(t.bytesSent) bytes sent")
             }
-            return rounds.contains { $0["error"]?.stringValue != nil }
+            return result.rounds.contains { $0.error != nil }
         }
         if failed { throw CLIFailure("a sync round failed", code: 1) }
     }

@@ -6,6 +6,7 @@ import Foundation
 #endif
 import TreatyClient
 import TreatyModel
+import TreatyProtocol
 
 /// `treaty identity`: this office's id and key, to give to the offices that pair with it.
 struct IdentityCommand: AsyncParsableCommand {
@@ -16,12 +17,12 @@ struct IdentityCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await global.withClient { client in
-            let identity = try await client.call("identity")
-            if global.json { return global.print(json: identity) }
-            print("office      \(identity["office"]?.stringValue ?? "")")
-            print("public key  \(identity["public_key"]?.stringValue ?? "")")
-            if let listen = identity["listen"]?.stringValue { print("listening   \(listen)") }
-            if let name = identity["name"]?.stringValue { print("name        \(name)") }
+            let identity = try await client.call(RPC.Identity.self)
+            if global.json { return global.print(json: RPCCoding.json(identity)) }
+            print("office      \(identity.office)")
+            print("public key  \(identity.publicKey)")
+            if let listen = identity.listen { print("listening   \(listen)") }
+            if let name = identity.name { print("name        \(name)") }
         }
     }
 }
@@ -61,8 +62,7 @@ struct OfficeAdd: AsyncParsableCommand {
             if record["pending"] == true {
                 return print(admitted + ": its change sets apply as they arrive")
             }
-            let status = try await client.call("sync.status")
-            let held = status["held"]?.arrayValue?.count ?? 0
+            let held = try await client.call(RPC.SyncStatus.self).held.count
             print(admitted + (held > 0 ? "; \(held) change sets still held back (treaty sync status)" : ""))
         }
     }
@@ -76,17 +76,15 @@ struct OfficeList: AsyncParsableCommand {
 
     func run() async throws {
         try await global.withClient { client in
-            let result = try await client.call("sync.offices")
-            if global.json { return global.print(json: result) }
+            let result = try await client.call(RPC.Offices.self)
+            if global.json { return global.print(json: RPCCoding.json(result)) }
             var table = Table("OFFICE", "NAME", "ADDED BY", "ADDED", "HOLDS", "HELD")
-            for office in result["offices"]?.arrayValue ?? [] {
+            for office in result.offices {
                 table.add([
-                    String(office["office"]?.stringValue?.prefix(12) ?? ""),
-                    (office["name"]?.stringValue ?? "") + (office["self"] == true ? " (this office)" : "")
-                        + (office["removed"] == true ? " (removed)" : "")
-                        + (office["pending"] == true ? " (admitted; nothing from it yet)" : ""),
-                    office["added_by"]?.stringValue ?? "", String(office["added_at"]?.stringValue?.prefix(10) ?? ""),
-                    String(office["holds"]?.intValue ?? 0), String(office["held"]?.intValue ?? 0),
+                    String(office.office.prefix(12)),
+                    (office.name ?? "") + (office.`self` ? " (this office)" : "") + (office.removed ? " (removed)" : "")
+                        + (office.pending ? " (admitted; nothing from it yet)" : ""),
+                    office.addedBy, String(office.addedAt.prefix(10)), String(office.holds), String(office.held),
                 ])
             }
             print(table.render())
@@ -121,44 +119,39 @@ struct SyncExport: AsyncParsableCommand {
 
     func run() async throws {
         try await global.withClient { client in
-            var params: [String: JSONValue] = [:]
-            if let office { params["for"] = .string(office) }
-            if let since { params["since"] = .string(since) }
             // The daemon writes the bundle to a file of its own; it comes over in pieces, written as they come
             // beside the target and renamed into place: a reader never sees half a bundle.
             let progress = Progress(shown: isatty(STDERR_FILENO) == 1 && !global.json)
             progress.show("writing the bundle…")
-            let result = try await client.call("sync.export.begin", params)
-            let export = result["export"] ?? .null
+            let result = try await client.call(RPC.SyncExportBegin.self, .init(for: office, since: since))
             // A device or pipe named (/dev/stdout) is written in place, never replaced.
             let partial = OutputFile.isSpecial(out) ? out : out + ".partial"
             let handle = try OutputFile.open(partial)
-            var offset: Int64? = 0
+            var offset: Int? = 0
             var written = 0
             do {
                 defer { try? handle.close() }
                 while let from = offset {
-                    let piece = try await client.call("sync.export.chunk", ["export": export, "offset": .int(from)])
-                    guard let data = piece["data"]?.stringValue.flatMap({ Data(base64Encoded: $0) }) else {
+                    let piece = try await client.call(RPC.SyncExportChunk.self, .init(export: result.export, offset: from))
+                    guard let data = Data(base64Encoded: piece.data) else {
                         throw CLIFailure("the daemon sent a piece of the bundle that is not base64")
                     }
-                    try handle.write(contentsOf: data)
+                    do {
+                        try handle.write(contentsOf: data)
+                    } catch {
+                        throw CLIFailure("cannot write \(partial): \(error.localizedDescription)")
+                    }
                     written += data.count
-                    offset = piece["next"]?.intValue
-                    progress.show("received \(megabytes(written)) of \(megabytes(result["bytes"]?.intValue ?? 0)) MB")
+                    offset = piece.next
+                    progress.show("received \(megabytes(written)) of \(megabytes(result.bytes)) MB")
                 }
-            } catch let error as CLIFailure {
-                if partial != out { try? FileManager.default.removeItem(atPath: partial) }
-                throw error
-            } catch let error as ClientError {
-                if partial != out { try? FileManager.default.removeItem(atPath: partial) }
-                throw error
             } catch {
+                // What was written is half a bundle: it goes, whatever stopped it.
                 if partial != out { try? FileManager.default.removeItem(atPath: partial) }
-                throw CLIFailure("cannot write \(partial): \(error.localizedDescription)")
+                throw error
             }
             progress.done()
-            _ = try? await client.call("sync.export.end", ["export": export])
+            _ = try? await client.call(RPC.SyncExportEnd.self, .init(export: result.export))
             do {
                 if partial != out {
                     if FileManager.default.fileExists(atPath: out) { try FileManager.default.removeItem(atPath: out) }
@@ -168,12 +161,12 @@ struct SyncExport: AsyncParsableCommand {
                 throw CLIFailure("cannot write \(out): \(error.localizedDescription)")
             }
             if global.json {
-                var summary = result.objectValue ?? [:]
+                var summary = RPCCoding.json(result).objectValue ?? [:]
                 summary["export"] = nil
                 summary["bundle"] = .string(out)
                 return global.print(json: .object(summary))
             }
-            print("wrote \(out): \(result["change_sets"]?.intValue ?? 0) change sets, \(written) bytes")
+            print("wrote \(out): \(result.changeSets) change sets, \(written) bytes")
         }
     }
 }
@@ -193,7 +186,7 @@ struct SyncImport: AsyncParsableCommand {
         let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
         let progress = Progress(shown: isatty(STDERR_FILENO) == 1 && !global.json)
         try await global.withClient { client in
-            let token = try await client.call("sync.import.begin")["import"] ?? .null
+            let token = try await client.call(RPC.SyncImportBegin.self)
             var sent = 0
             while true {
                 let piece: Data
@@ -203,18 +196,18 @@ struct SyncImport: AsyncParsableCommand {
                     throw CLIFailure("cannot read \(file): \(error.localizedDescription)")
                 }
                 if piece.isEmpty { break }
-                _ = try await client.call("sync.import.chunk", ["import": token, "data": .string(piece.base64EncodedString())])
+                _ = try await client.call(RPC.SyncImportChunk.self, .init(import: token.import, data: piece.base64EncodedString()))
                 sent += piece.count
                 progress.show("sent \(megabytes(sent)) of \(megabytes(size)) MB")
             }
             progress.show("sent \(megabytes(sent)) MB; checking and applying…")
             progress.done()
-            let summary = try await client.call("sync.import.commit", ["import": token])
-            if global.json { return global.print(json: summary) }
-            let held = summary["held"]?.arrayValue ?? []
+            let summary = try await client.call(RPC.SyncImportCommit.self, token)
+            if global.json { return global.print(json: RPCCoding.json(summary)) }
+            let held = summary.held
             print(
-                "applied \(summary["applied"]?.intValue ?? 0), already had \(summary["already_had"]?.intValue ?? 0), "
-                    + "held back \(held.count), conflicts \(summary["conflicts"]?.intValue ?? 0)")
+                "applied \(summary.applied), already had \(summary.alreadyHad), held back \(held.count), "
+                    + "conflicts \(summary.conflicts)")
             for entry in held.prefix(10) {
                 print("  held: " + heldLine(entry))
             }
@@ -231,21 +224,20 @@ struct SyncStatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await global.withClient { client in
-            let status = try await client.call("sync.status")
-            if global.json { return global.print(json: status) }
+            let status = try await client.call(RPC.SyncStatus.self)
+            if global.json { return global.print(json: RPCCoding.json(status)) }
             let names = try await officeNames(client)
-            print("office   \(status["office"]?.stringValue ?? "")")
-            print("digest   \(status["digest"]?.stringValue ?? "")")
-            let vector = (status["vector"]?.objectValue ?? [:]).sorted { $0.key < $1.key }
-            print("holds    " + (vector.isEmpty ? "nothing" : vector.map { "\($0.key.prefix(12)):\($0.value.intValue ?? 0)" }.joined(separator: ",")))
+            print("office   \(status.office)")
+            print("digest   \(status.digest)")
+            let vector = status.vector.sorted { $0.key < $1.key }
+            print("holds    " + (vector.isEmpty ? "nothing" : vector.map { "\($0.key.prefix(12)):\($0.value)" }.joined(separator: ",")))
             for (office, seq) in vector {
-                print("  \(office.prefix(12))  \(names[office] ?? "")  up to \(seq.intValue ?? 0)")
+                print("  \(office.prefix(12))  \(names[office] ?? "")  up to \(seq)")
             }
-            print("log      \(status["log_change_sets"]?.intValue ?? 0) change sets, \(status["log_bytes"]?.intValue ?? 0) bytes")
-            print("conflicts \(status["conflicts"]?.intValue ?? 0)")
-            let held = status["held"]?.arrayValue ?? []
-            print("held back \(held.count)")
-            for entry in held {
+            print("log      \(status.logChangeSets) change sets, \(status.logBytes) bytes")
+            print("conflicts \(status.conflicts)")
+            print("held back \(status.held.count)")
+            for entry in status.held {
                 print("  " + heldLine(entry))
             }
         }
@@ -253,15 +245,13 @@ struct SyncStatusCommand: AsyncParsableCommand {
 }
 
 /// One held change set: its office, number and why it waits.
-func heldLine(_ entry: JSONValue) -> String {
-    "\(entry["office"]?.stringValue?.prefix(12) ?? "") #\(entry["seq"]?.intValue ?? 0): \(entry["reason"]?.stringValue ?? "")"
+func heldLine(_ entry: RPC.HeldChangeSet) -> String {
+    "\(entry.office.prefix(12)) #\(entry.seq): \(entry.reason)"
 }
 
 func officeNames(_ client: TreatyClient) async throws -> [String: String] {
     var names: [String: String] = [:]
-    for office in try await client.call("sync.offices")["offices"]?.arrayValue ?? [] {
-        if let id = office["office"]?.stringValue { names[id] = office["name"]?.stringValue ?? "" }
-    }
+    for office in try await client.call(RPC.Offices.self).offices { names[office.office] = office.name ?? "" }
     return names
 }
 
@@ -285,18 +275,15 @@ struct ConflictsList: AsyncParsableCommand {
 
     func run() async throws {
         try await global.withClient { client in
-            let result = try await client.call("conflicts.list")
-            if global.json { return global.print(json: result) }
-            let conflicts = result["conflicts"]?.arrayValue ?? []
-            guard !conflicts.isEmpty else { return print("no conflicts") }
+            let result = try await client.call(RPC.ConflictsList.self, .init())
+            if global.json { return global.print(json: RPCCoding.json(result)) }
+            guard !result.conflicts.isEmpty else { return print("no conflicts") }
             var table = Table("RECORD", "KIND", "FIELD", "SHOWN", "LOST")
-            for conflict in conflicts {
-                let id = conflict["record"] ?? .null
-                let record = try await client.call("record.get", ["id": id])
+            for conflict in result.conflicts {
+                let record = try await client.call("record.get", ["id": .string(conflict.record)])
                 table.add([
-                    record["short_id"]?.stringValue ?? id.stringValue ?? "", conflict["kind"]?.stringValue ?? "",
-                    conflict["field"]?.stringValue ?? "", display(conflict["current"]?["value"]),
-                    String(conflict["losers"]?.arrayValue?.count ?? 0),
+                    record["short_id"]?.stringValue ?? conflict.record, conflict.kind, conflict.field,
+                    display(conflict.current.value), String(conflict.losers.count),
                 ])
             }
             print(table.render())
@@ -313,19 +300,17 @@ struct ConflictsShow: AsyncParsableCommand {
 
     func run() async throws {
         try await global.withClient { client in
-            let result = try await client.call("conflicts.list", ["record": .string(record)])
-            if global.json { return global.print(json: result) }
-            let conflicts = result["conflicts"]?.arrayValue ?? []
-            guard !conflicts.isEmpty else { return print("no conflicts on \(record)") }
+            let result = try await client.call(RPC.ConflictsList.self, .init(record: record))
+            if global.json { return global.print(json: RPCCoding.json(result)) }
+            guard !result.conflicts.isEmpty else { return print("no conflicts on \(record)") }
             let names = try await officeNames(client)
-            func line(_ value: JSONValue?) -> String {
-                "\(display(value?["value"]))  by \(value?["user"]?.stringValue ?? "?") at office "
-                    + "\(officeLabel(value?["office"]?.stringValue ?? "", names)), \(value?["at"]?.stringValue ?? "")"
+            func line(_ value: RPC.ConflictValue) -> String {
+                "\(display(value.value))  by \(value.user) at office \(officeLabel(value.office, names)), \(value.at)"
             }
-            for conflict in conflicts {
-                print("\(conflict["kind"]?.stringValue ?? "") \(record) \(conflict["field"]?.stringValue ?? ""):")
-                print("  shown: \(line(conflict["current"]))")
-                for loser in conflict["losers"]?.arrayValue ?? [] { print("  lost:  \(line(loser))") }
+            for conflict in result.conflicts {
+                print("\(conflict.kind) \(record) \(conflict.field):")
+                print("  shown: \(line(conflict.current))")
+                for loser in conflict.losers { print("  lost:  \(line(loser))") }
             }
         }
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TreatyClient
 import TreatyModel
+import TreatyProtocol
 
 #if canImport(Glibc)
     import Glibc
@@ -39,12 +40,12 @@ struct ImportCommand: AsyncParsableCommand {
         if format == .jsonl, handle == nil { throw CLIFailure("cannot read \(file)", code: 2) }
         let showProgress = isatty(STDERR_FILENO) == 1 && !global.json
         try await global.withClient { client in
-            let token = try await client.call("import.begin")["import"] ?? .null
+            let token = try await client.call(RPC.ImportBegin.self).import
             var sent = 0
-            var pending: [JSONValue] = []
+            var pending: [String] = []
             func flush() async throws {
                 guard !pending.isEmpty else { return }
-                _ = try await client.call("import.chunk", ["import": token, "lines": .array(pending)])
+                _ = try await client.call(RPC.ImportChunk.self, .init(import: token, lines: pending))
                 sent += pending.count
                 pending.removeAll(keepingCapacity: true)
                 if showProgress { FileHandle.standardError.write(Data("\rsent \(sent) lines".utf8)) }
@@ -56,17 +57,17 @@ struct ImportCommand: AsyncParsableCommand {
                     carry.append(contentsOf: chunk)
                     var start = 0
                     while let newline = carry[start...].firstIndex(of: 0x0A) {
-                        pending.append(.string(String(decoding: carry[start..<newline], as: UTF8.self)))
+                        pending.append(String(decoding: carry[start..<newline], as: UTF8.self))
                         start = newline + 1
                         if pending.count == 1000 { try await flush() }
                     }
                     carry.removeFirst(start)
                     if chunk.isEmpty { break }
                 }
-                if !carry.isEmpty { pending.append(.string(String(decoding: carry, as: UTF8.self))) }
+                if !carry.isEmpty { pending.append(String(decoding: carry, as: UTF8.self)) }
             } else {
                 for line in csvLines {
-                    pending.append(.string(line))
+                    pending.append(line)
                     if pending.count == 1000 { try await flush() }
                 }
             }
@@ -79,14 +80,11 @@ struct ImportCommand: AsyncParsableCommand {
                     : "treaty: stopped waiting; the daemon goes on applying \(file), all or nothing "
                         + "(treaty status shows the records once it has)\n")
             defer { interrupt.cancel() }
-            let summary: JSONValue
+            let summary: RPC.ImportSummary
             do {
                 summary = try await client.call(
-                    "import.commit",
-                    [
-                        "import": token, "dry_run": .bool(dryRun),
-                        "admit_offices": .array(admitOffices.map { .string($0.lowercased()) }),
-                    ])
+                    RPC.ImportCommit.self,
+                    .init(import: token, dryRun: dryRun, admitOffices: admitOffices.map { $0.lowercased() }))
             } catch {
                 // Name the CSV file and line rather than the line of the stream.
                 if case .rpc(let rpc) = error as? ClientError, let line = rpc.data?["line"]?.intValue,
@@ -98,16 +96,17 @@ struct ImportCommand: AsyncParsableCommand {
                 }
                 throw error
             }
-            if global.json { return global.print(json: summary) }
+            if global.json { return global.print(json: RPCCoding.json(summary)) }
             print(
                 (dryRun ? "would import \(file): " : "imported \(file): ")
-                    + "\(summary["created"]?.intValue ?? 0) created, \(summary["updated"]?.intValue ?? 0) updated, "
-                    + "\(summary["unchanged"]?.intValue ?? 0) already there" + (dryRun ? "; nothing was written" : ""))
-            for office in summary["admitted"]?.arrayValue?.compactMap(\.stringValue) ?? [] {
+                    + "\(summary.created) created, \(summary.updated) updated, \(summary.unchanged) already there"
+                    + (dryRun ? "; nothing was written" : ""))
+            for office in summary.admitted {
                 print("\(dryRun ? "would admit" : "admitted") office \(office)")
             }
-            if let stale = summary["stale"]?.intValue, stale > 0 {
-                let lines = summary["stale_lines"]?.arrayValue?.compactMap(\.intValue).map { origin(of: Int($0), origins) } ?? []
+            if summary.stale > 0 {
+                let stale = summary.stale
+                let lines = summary.staleLines.map { origin(of: $0, origins) }
                 print(
                     "\(stale) \(stale == 1 ? "line was" : "lines were") not applied: other content than the record here, "
                         + "at an older version (edited on an outdated copy): \(lines.joined(separator: ", "))"
@@ -155,14 +154,12 @@ struct ExportCommand: AsyncParsableCommand {
 
     /// Every record's JSON line, page by page.
     func pages(_ client: TreatyClient, _ body: (String) throws -> Void) async throws {
-        var cursor: JSONValue = .null
+        var cursor: String?
         repeat {
-            var params: [String: JSONValue] = ["limit": 1000]
-            if !cursor.isNull { params["cursor"] = cursor }
-            let page = try await client.call("export.page", params)
-            for line in page["lines"]?.arrayValue ?? [] { try body(line.stringValue ?? "") }
-            cursor = page["next"] ?? .null
-        } while !cursor.isNull
+            let page = try await client.call(RPC.ExportPage.self, .init(cursor: cursor, limit: 1000))
+            for line in page.lines { try body(line) }
+            cursor = page.next
+        } while cursor != nil
     }
 
     func output() throws -> FileHandle {
@@ -309,15 +306,17 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await global.withClient { client in
-            let health = try await client.call("health")
-            let stats = try await client.call("stats")
-            if global.json { return global.print(json: ["health": health, "stats": stats, "socket": .string(global.socketPath)]) }
-            print("treatyd \(health["version"]?.stringValue ?? "") at \(global.socketPath): \(health["status"]?.stringValue ?? "")")
-            print("office \(health["office"]?.stringValue ?? "")")
-            let records = stats["records"]?.objectValue ?? [:]
-            let held = records.filter { ($0.value.intValue ?? 0) > 0 }.sorted { $0.key < $1.key }
-            print("records: " + (held.isEmpty ? "none" : held.map { "\($0.key) \($0.value.intValue ?? 0)" }.joined(separator: ", ")))
-            print("connections \(stats["connections"]?.intValue ?? 0), requests \(stats["requests"]?.intValue ?? 0), up \(Int(stats["uptime_seconds"]?.doubleValue ?? 0)) s")
+            let health = try await client.call(RPC.Health.self)
+            let stats = try await client.call(RPC.Stats.self)
+            if global.json {
+                return global.print(
+                    json: ["health": RPCCoding.json(health), "stats": RPCCoding.json(stats), "socket": .string(global.socketPath)])
+            }
+            print("treatyd \(health.version) at \(global.socketPath): \(health.status.rawValue)")
+            print("office \(health.office)")
+            let held = stats.records.filter { $0.value > 0 }.sorted { $0.key < $1.key }
+            print("records: " + (held.isEmpty ? "none" : held.map { "\($0.key) \($0.value)" }.joined(separator: ", ")))
+            print("connections \(stats.connections), requests \(stats.requests), up \(Int(stats.uptimeSeconds)) s")
         }
     }
 }

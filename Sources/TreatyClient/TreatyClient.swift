@@ -64,18 +64,32 @@ public final class TreatyClient: Sendable {
         return try outcome.get()
     }
 
+    /// Calls a method by its contract and reads its answer strictly: a field the contract names and the answer
+    /// lacks is ``ClientError/protocolViolation(_:)`` naming it, never a blank.
+    public func call<C: RPCContract>(_ contract: C.Type, _ params: C.Params) async throws(ClientError) -> C.Result {
+        guard case .object(let object) = RPCCoding.json(params) else {
+            throw .protocolViolation("the params of \(C.method) are not an object")
+        }
+        let result = try await call(C.method, object)
+        do throws(ContractError) {
+            return try RPCCoding.decode(C.Result.self, from: result)
+        } catch {
+            throw .protocolViolation("its answer to \(C.method) \(error.problem)")
+        }
+    }
+
+    /// Calls a method that takes no params by its contract.
+    public func call<C: RPCContract>(_ contract: C.Type) async throws(ClientError) -> C.Result where C.Params == RPCNoParams {
+        try await call(contract, RPCNoParams())
+    }
+
     /// Subscribes to committed changes (all, or those of one record, whose current state comes first).
     public func subscribe(to id: String? = nil) async throws(ClientError) -> (subscription: String, events: AsyncStream<JSONValue>) {
-        var params: [String: JSONValue] = [:]
-        if let id { params["id"] = .string(id) }
         let (stream, continuation) = AsyncStream.makeStream(of: JSONValue.self, bufferingPolicy: .bufferingNewest(10_000))
         // Register before the call so no event can slip past; the subscription id comes with the answer.
         let pendingKey = UUID().uuidString
         state.addPendingSubscription(pendingKey, continuation)
-        let result = try await call("changes.subscribe", params)
-        guard let subscription = result["subscription"]?.stringValue else {
-            throw .protocolViolation("changes.subscribe answered without a subscription id")
-        }
+        let subscription = try await call(RPC.ChangesSubscribe.self, .init(id: id)).subscription
         state.bindSubscription(pendingKey, to: subscription)
         return (subscription, stream)
     }

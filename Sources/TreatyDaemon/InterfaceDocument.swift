@@ -37,7 +37,8 @@ public enum InterfaceDocument {
                 "version": .string(SystemMethods.version),
                 "description": .string(
                     "treatyd's JSON-RPC 2.0 interface: one JSON value per line over a Unix socket. Params are by name. "
-                        + "Errors carry a stable data.name; application errors use -32000..-32099. Examples run against "
+                        + "A result property that is not required is left out when it has no value. Errors carry a stable data.name; "
+                        + "application errors use -32000..-32099. Examples run against "
                         + "a database holding examples/seed.jsonl; ids, short ids, users, offices and times in their "
                         + "results vary and are compared masked. The notification changes.event carries "
                         + "{subscription, operation, record?, summary?}."),

@@ -42,6 +42,36 @@ public struct RPCMethod: Sendable {
         self.handler = handler
     }
 
+    /// A method defined by its contract: params and result schemas are derived from the contract's types, the
+    /// params are read into `C.Params` (after the checks of ``validate(_:)``) and the result written from `C.Result`.
+    init<C: RPCContract>(
+        _ contract: C.Type, _ summary: String, access: AccessRole = .reader, example: [String: JSONValue] = [:],
+        handler: @escaping @Sendable (RPCCall, C.Params) async throws(RPCError) -> C.Result
+    ) {
+        let paramsSchema = ContractSchema.of(C.Params.self)
+        let required = Set(paramsSchema["required"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+        // Required params first, then by name.
+        let properties = (paramsSchema["properties"]?.objectValue ?? [:]).sorted {
+            (required.contains($0.key) ? 0 : 1, $0.key) < (required.contains($1.key) ? 0 : 1, $1.key)
+        }
+        let params = properties.map { name, schema in
+            var bare = schema.objectValue ?? [:]
+            let summary = bare.removeValue(forKey: "description")?.stringValue ?? ""
+            return Param(name, .object(bare), required: required.contains(name), summary)
+        }
+        let method = C.method
+        self.init(method, summary, access: access, params: params, result: ContractSchema.of(C.Result.self), example: example) {
+            call throws(RPCError) in
+            let typed: C.Params
+            do throws(ContractError) {
+                typed = try RPCCoding.decode(C.Params.self, from: .object(call.params))
+            } catch {
+                throw .invalidParams("\(method) params: \(error.problem)")
+            }
+            return RPCCoding.json(try await handler(call, typed))
+        }
+    }
+
     /// Checks params by name against the declared ones: no unknown names, required ones present, types right.
     func validate(_ params: JSONValue?) throws(RPCError) -> [String: JSONValue] {
         let given: [String: JSONValue]

@@ -81,94 +81,54 @@ actor ImportStaging {
 
 enum TransferMethods {
     static func all(_ store: TreatyStore, staging: ImportStaging) -> [RPCMethod] {
-        let token: JSONValue = ["type": "string", "pattern": "^[a-z0-9]{20}$"]
-        let summary: JSONValue = [
-            "type": "object",
-            "required": ["lines", "created", "updated", "unchanged", "stale", "stale_lines", "admitted"],
-            "additionalProperties": false,
-            "properties": [
-                "lines": ["type": "integer"], "created": ["type": "integer"],
-                "updated": [
-                    "type": "integer",
-                    "description": "Newer versions, and edits: other content at the version stored here.",
-                ],
-                "unchanged": ["type": "integer"],
-                "stale": [
-                    "type": "integer",
-                    "description": "Lines with other content at an older version than the one stored here: not applied.",
-                ],
-                "stale_lines": ["type": "array", "items": ["type": "integer"], "description": "The first 20 of them."],
-                "admitted": ["type": "array", "items": SyncMethods.officeID, "description": "Offices the import admitted."],
-            ],
-        ]
-        return [
+        [
             RPCMethod(
-                "import.begin", "Starts a JSON Lines import on this connection; send the lines with import.chunk.",
-                access: .writer,
-                result: ["type": "object", "required": ["import"], "properties": ["import": token], "additionalProperties": false]
-            ) { call throws(RPCError) in
-                ["import": .string(try await staging.begin(owner: call.session))]
+                RPC.ImportBegin.self, "Starts a JSON Lines import on this connection; send the lines with import.chunk.",
+                access: .writer
+            ) { call, _ throws(RPCError) in
+                .init(import: try await staging.begin(owner: call.session))
             },
             RPCMethod(
-                "import.chunk", "Adds lines to an open import. Nothing is applied before import.commit.", access: .writer,
-                params: [
-                    .init("import", token, required: true, "From import.begin."),
-                    .init("lines", ["type": "array", "items": ["type": "string"], "maxItems": 10000], required: true, "JSON Lines, one record each."),
-                ],
-                result: ["type": "object", "required": ["lines"], "properties": ["lines": ["type": "integer"]], "additionalProperties": false]
-            ) { call throws(RPCError) in
-                let lines = call.params["lines"]?.arrayValue?.compactMap(\.stringValue) ?? []
-                return ["lines": .int(Int64(try await staging.append(try call.required("import"), lines: lines, owner: call.session)))]
+                RPC.ImportChunk.self, "Adds lines to an open import. Nothing is applied before import.commit.", access: .writer
+            ) { call, params throws(RPCError) in
+                .init(lines: try await staging.append(params.import, lines: params.lines, owner: call.session))
             },
             RPCMethod(
-                "import.commit",
+                RPC.ImportCommit.self,
                 "Validates every staged record and reference, then applies them all in one transaction, or none.",
-                access: .writer,
-                params: [
-                    .init("import", token, required: true, "From import.begin."),
-                    .init("dry_run", ["type": "boolean"], "Check and count everything, then roll it back: what would change."),
-                    .init(
-                        "admit_offices", ["type": "array", "items": SyncMethods.officeID, "maxItems": 1000],
-                        "Offices the lines may admit (an office record admits its office: its signed change sets are "
-                            + "then applied here). Any other office not admitted already is refused."),
-                ], result: summary
-            ) { call throws(RPCError) in
-                let path = try await staging.finish(try call.required("import"), owner: call.session)
+                access: .writer
+            ) { call, params throws(RPCError) in
+                let path = try await staging.finish(params.import, owner: call.session)
                 defer { try? FileManager.default.removeItem(atPath: path) }
-                let admitting = Set(call.params["admit_offices"]?.arrayValue?.compactMap(\.stringValue) ?? [])
                 let summary = try await call.store {
                     try await store.importJSONLines(
-                        from: path, user: call.session.user, admitting: admitting, dryRun: call.bool("dry_run") ?? false)
+                        from: path, user: call.session.user, admitting: Set(params.admitOffices ?? []),
+                        dryRun: params.dryRun ?? false)
                 }
-                return JSONValue(encoding: summary)
+                return contract(summary)
+            },
+            RPCMethod(RPC.ImportAbort.self, "Drops an open import.", access: .writer) { call, params throws(RPCError) in
+                try await staging.abort(params.import, owner: call.session)
+                return .init()
             },
             RPCMethod(
-                "import.abort", "Drops an open import.", access: .writer,
-                params: [.init("import", token, required: true, "From import.begin.")],
-                result: ["type": "object", "additionalProperties": false, "properties": [:]]
-            ) { call throws(RPCError) in
-                try await staging.abort(try call.required("import"), owner: call.session)
-                return [:]
-            },
-            RPCMethod(
-                "export.page", "One page of the lossless JSON Lines export; pass `next` back for the following page.",
-                params: [
-                    .init("cursor", ["type": "string"], "The `next` of the previous page."),
-                    .init("limit", ["type": "integer", "minimum": 1, "maximum": 10000], "Lines per page (1000)."),
-                ],
-                result: [
-                    "type": "object", "required": ["lines", "next"], "additionalProperties": false,
-                    "properties": ["lines": ["type": "array", "items": ["type": "string"]], "next": ["type": ["string", "null"]]],
-                ], example: ["cursor": "1.0", "limit": 2]
-            ) { call throws(RPCError) in
+                RPC.ExportPage.self, "One page of the lossless JSON Lines export; pass `next` back for the following page.",
+                example: ["cursor": "1.0", "limit": 2]
+            ) { call, params throws(RPCError) in
                 var cursor: ExportCursor?
-                if let text = call.string("cursor") {
+                if let text = params.cursor {
                     guard let parsed = ExportCursor(text) else { throw .invalidParams("cursor \"\(text)\" is not one export.page gave") }
                     cursor = parsed
                 }
-                let page = try await call.store { try await store.exportPage(after: cursor, limit: call.int("limit") ?? 1000) }
-                return ["lines": .array(page.lines.map { .string($0) }), "next": page.next.map { .string($0.description) } ?? .null]
+                let page = try await call.store { try await store.exportPage(after: cursor, limit: params.limit ?? 1000) }
+                return .init(lines: page.lines, next: page.next?.description)
             },
         ]
+    }
+
+    static func contract(_ summary: ImportSummary) -> RPC.ImportSummary {
+        .init(
+            lines: summary.lines, created: summary.created, updated: summary.updated, unchanged: summary.unchanged,
+            stale: summary.stale, staleLines: summary.staleLines, admitted: summary.admitted)
     }
 }
