@@ -109,7 +109,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "TreatyStoreTests", dependencies: ["TreatyStore", "TreatySync", "TreatyModel"]),
+        .testTarget(name: "TreatyStoreTests", dependencies: ["TreatyStore", "TreatySync", "TreatyModel", "TreatyProtocol"]),
         .testTarget(name: "TreatyProtocolTests", dependencies: ["TreatyProtocol", "TreatyModel"]),
         .testTarget(
             name: "TreatyClientTests",

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TreatyClient
 import TreatyModel
+import TreatyProtocol
 
 struct PredictionListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,32 +15,25 @@ struct PredictionListCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await global.withClient { client in
-            var params: [String: JSONValue] = ["open": .bool(open)]
-            if let due { params["due_by"] = .string(due) }
-            if let person { params["person"] = .string(person) }
-            let result = try await client.call("prediction.review", params)
-            let entries = result["predictions"]?.arrayValue ?? []
-            if global.json { return global.print(json: .array(entries)) }
+            let entries = try await client.call(RPC.PredictionReview.self, .init(open: open, dueBy: due, person: person)).predictions
+            if global.json { return global.print(json: RPCCoding.json(entries)) }
             if entries.isEmpty { return print("(none)") }
             for entry in entries {
-                let prediction = entry["prediction"] ?? .null
-                let id = String(prediction["id"]?.stringValue?.prefix(8) ?? "")
-                var line = "\(id)  [\(prediction["outcome"]?.stringValue ?? "open")]  \(Brief.ref(entry["speaker"])): "
-                    + (prediction["text"]?.stringValue ?? "")
-                if let by = prediction["by"]?.stringValue { line += "  (by \(by))" }
-                if let p = prediction["probability"]?.doubleValue {
-                    line += "  p=\(p) (\(prediction["probability_by"]?.stringValue ?? "?"))"
+                let prediction = entry.prediction
+                var line = "\(prediction.id.prefix(8))  [\(prediction.text("outcome") ?? "open")]  \(Brief.ref(entry.speaker)): "
+                    + (prediction.text("text") ?? "")
+                if let by = prediction.text("by") { line += "  (by \(by))" }
+                if let p = prediction.fields["probability"]?.doubleValue {
+                    line += "  p=\(p) (\(prediction.text("probability_by") ?? "?"))"
                 }
                 print(line)
-                let parties = entry["parties"]?.arrayValue?.map { Brief.ref($0) } ?? []
-                let provisions = entry["provisions"]?.arrayValue?.compactMap(\.stringValue) ?? []
                 var condition = [String]()
-                if !parties.isEmpty { condition.append("parties " + parties.joined(separator: ", ")) }
-                if let kind = prediction["agreement_kind"]?.stringValue { condition.append(Grammar.a(kind.words)) }
-                if !provisions.isEmpty { condition.append("carrying " + provisions.joined(separator: ", ")) }
+                if !entry.parties.isEmpty { condition.append("parties " + entry.parties.map(\.label).joined(separator: ", ")) }
+                if let kind = prediction.text("agreement_kind") { condition.append(Grammar.a(kind.words)) }
+                if !entry.provisions.isEmpty { condition.append("carrying " + entry.provisions.joined(separator: ", ")) }
                 if !condition.isEmpty { print("          condition: " + condition.joined(separator: "; ")) }
-                for candidate in entry["candidates"]?.arrayValue ?? [] {
-                    print("          candidate: \(Brief.ref(candidate))  (\(String(candidate["id"]?.stringValue?.prefix(8) ?? "")))")
+                for candidate in entry.candidates {
+                    print("          candidate: \(candidate.label)  (\(candidate.id.prefix(8)))")
                 }
             }
         }
@@ -77,14 +71,13 @@ struct TrackRecordCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await global.withClient { client in
-            let record = try await client.call("person.record", ["id": .string(id)])
-            if global.json { return global.print(json: record) }
-            print(Brief.ref(record["person"]))
-            let resolved = record["resolved"]?.objectValue ?? [:]
-            let counts = ["true", "false", "partly", "unknowable"].map { "\($0) \(resolved[$0]?.intValue ?? 0)" }
-            print("  made \(record["made"]?.intValue ?? 0), open \(record["open"]?.intValue ?? 0); " + counts.joined(separator: ", "))
-            if let brier = record["brier"]?.doubleValue {
-                print("  Brier score \(String(format: "%.3f", brier)) over \(record["scored"]?.intValue ?? 0) (0 is perfect, 0.25 is always saying 50%)")
+            let record = try await client.call(RPC.PersonRecord.self, .init(id: id))
+            if global.json { return global.print(json: RPCCoding.json(record)) }
+            print(record.person.label)
+            let counts = ["true", "false", "partly", "unknowable"].map { "\($0) \(record.resolved[$0] ?? 0)" }
+            print("  made \(record.made), open \(record.open); " + counts.joined(separator: ", "))
+            if let brier = record.brier {
+                print("  Brier score \(String(format: "%.3f", brier)) over \(record.scored) (0 is perfect, 0.25 is always saying 50%)")
             } else {
                 print("  no Brier score yet: it needs true/false outcomes that carried a probability")
             }
@@ -111,31 +104,24 @@ struct ChangesCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await global.withClient { client in
-            var params: [String: JSONValue] = ["limit": .int(Int64(limit))]
-            if let since {
-                // A full time (…T…Z) goes as it is; a day as a person types it becomes the day it names.
-                params["since"] = .string(since.contains("T") ? since : try DayArgument.day(since, edge: .first))
-            }
-            if let office { params["office"] = .string(office) }
-            if let user { params["user"] = .string(user) }
-            if let record { params["record"] = .string(record) }
-            let result = try await client.call("changes.list", params)
-            let changes = result["changes"]?.arrayValue ?? []
-            if global.json { return global.print(json: .array(changes)) }
+            // A full time (…T…Z) goes as it is; a day as a person types it becomes the day it names.
+            let from = try since.map { $0.contains("T") ? $0 : try DayArgument.day($0, edge: .first) }
+            let changes = try await client.call(
+                RPC.ChangesList.self, .init(since: from, office: office, user: user, record: record, limit: limit)
+            ).changes
+            if global.json { return global.print(json: RPCCoding.json(changes)) }
             if changes.isEmpty { return print("(no changes)") }
             // Offices by the name the offices table gives them, where it gives one.
             let names = try await officeNames(client)
             for change in changes {
-                let id = change["office"]?.stringValue ?? ""
-                let office = names[id].flatMap { $0.isEmpty ? nil : $0 } ?? String(id.prefix(12))
+                let office = names[change.office].flatMap { $0.isEmpty ? nil : $0 } ?? String(change.office.prefix(12))
                 print(
-                    "\(change["at"]?.stringValue ?? "")  \(change["user"]?.stringValue ?? "")@\(office)  "
-                        + "\(change["operation"]?.stringValue ?? "") \(change["kind"]?.stringValue ?? "") "
-                        + "\(String(change["record_id"]?.stringValue?.prefix(8) ?? ""))  \(change["label"]?.stringValue ?? "")")
-                let before = change["before"]?.objectValue ?? [:]
-                let after = change["after"]?.objectValue ?? [:]
+                    "\(change.at)  \(change.user)@\(office)  \(change.operation) \(change.kind) \(change.recordId.prefix(8))  "
+                        + (change.label ?? ""))
+                let before = change.before
+                let after = change.after
                 for key in Set(before.keys).union(after.keys).sorted() {
-                    switch change["operation"]?.stringValue {
+                    switch change.operation {
                     case "updated": print("    \(key): \(show(before[key])) -> \(show(after[key]))")
                     case "lost": print("    \(key): \(show(after[key])) lost to \(show(before[key])) (kept as a conflict)")
                     case "settled": print("    \(key): kept \(show(after[key])), let go \(show(before[key]))")

@@ -1,97 +1,87 @@
 import TreatyClient
 import TreatyModel
+import TreatyProtocol
 
 /// Human renderings of records and query results.
 enum Brief {
-    static func ref(_ value: JSONValue?) -> String {
-        guard let value, let label = value["label"]?.stringValue else { return "—" }
-        return label
+    static func ref(_ value: RecordRef?) -> String {
+        value?.label ?? "—"
     }
 
-    static func date(_ value: JSONValue?) -> String {
-        value?.stringValue.flatMap(PartialDate.init)?.spelledOut ?? "date unknown"
+    static func date(_ text: String?) -> String {
+        text.flatMap(PartialDate.init)?.spelledOut ?? "date unknown"
     }
 
     /// An agreement as a brief: what it is, its status, parties, provisions, timeline, relations, commentary.
-    static func agreement(_ dossier: JSONValue) -> String {
-        let agreement = dossier["agreement"] ?? .null
-        let record = Record.from(agreement)
+    static func agreement(_ dossier: AgreementDossier) -> String {
+        let record = dossier.agreement
         var lines: [String] = []
-        lines.append((record?.label ?? "agreement") + "  [\(record?.text("kind")?.words ?? "")]  \(agreement["id"]?.stringValue ?? "")")
-        if let names = dossier["names"]?.arrayValue, !names.isEmpty {
-            lines.append("  also: " + names.compactMap { $0["name"]?.stringValue }.joined(separator: "; "))
+        lines.append(record.label + "  [\(record.text("kind")?.words ?? "")]  \(record.id)")
+        if !dossier.names.isEmpty {
+            lines.append("  also: " + dossier.names.compactMap { $0.text("name") }.joined(separator: "; "))
         }
-        if let summary = record?.text("summary") { lines.append("  " + summary) }
-        if let place = record?.text("place") { lines.append("  place: \(place)") }
-        lines.append("  text: \(record?.text("text_status") ?? "unknown")")
-        let asOf = dossier["as_of"]?.stringValue ?? ""
+        if let summary = record.text("summary") { lines.append("  " + summary) }
+        if let place = record.text("place") { lines.append("  place: \(place)") }
+        lines.append("  text: \(record.text("text_status") ?? "unknown")")
         lines.append("")
-        lines.append("Status as of \(asOf): \(status(dossier["status"]))")
-        if let parties = dossier["parties"]?.arrayValue, !parties.isEmpty {
+        lines.append("Status as of \(dossier.asOf): \(status(dossier.status))")
+        if !dossier.parties.isEmpty {
             lines.append("")
             lines.append("Parties")
             var table = Table("party", "role", "status")
-            for party in parties {
-                table.add([ref(party["actor"]), party["party"]?["role"]?.stringValue ?? "", status(party["status"])])
+            for party in dossier.parties {
+                table.add([ref(party.actor), party.party.text("role") ?? "", status(party.status)])
             }
             lines.append(indent(table.render()))
         }
-        if let provisions = dossier["provisions"]?.arrayValue, !provisions.isEmpty {
+        if !dossier.provisions.isEmpty {
             lines.append("")
             lines.append("Provisions")
             var table = Table("type", "article", "what")
-            for p in provisions {
-                var what = p["excerpt"]?.stringValue ?? ""
-                if let condition = p["condition"]?.stringValue { what += " (if: \(condition))" }
-                if let basis = p["legal_basis"]?.stringValue { what += " [\(basis)]" }
-                table.add([p["provision_type"]?.stringValue ?? "", p["article"]?.stringValue ?? "—", what])
+            for p in dossier.provisions {
+                var what = p.text("excerpt") ?? ""
+                if let condition = p.text("condition") { what += " (if: \(condition))" }
+                if let basis = p.text("legal_basis") { what += " [\(basis)]" }
+                table.add([p.text("provision_type") ?? "", p.text("article") ?? "—", what])
             }
             lines.append(indent(table.render(maxWidth: 90, wholeLastColumn: true)))
         }
         lines.append("")
         lines.append("Timeline")
-        let timeline = dossier["timeline"]?.arrayValue ?? []
-        if timeline.isEmpty { lines.append("  (no lifecycle events recorded)") }
-        for event in timeline {
-            var line = "  \(date(event["date"]).padding(18))  \(event["kind"]?.stringValue?.words ?? "")"
-            if let place = event["place"]?.stringValue { line += " in \(place)" }
-            if let note = event["note"]?.stringValue { line += " — \(note)" }
+        if dossier.timeline.isEmpty { lines.append("  (no lifecycle events recorded)") }
+        for event in dossier.timeline {
+            var line = "  \(date(event.text("date")).padding(18))  \(event.text("kind")?.words ?? "")"
+            if let place = event.text("place") { line += " in \(place)" }
+            if let note = event.text("note") { line += " — \(note)" }
             lines.append(line)
         }
-        let outgoing = dossier["relations_out"]?.arrayValue ?? []
-        let incoming = dossier["relations_in"]?.arrayValue ?? []
-        if !outgoing.isEmpty || !incoming.isEmpty {
+        if !dossier.relationsOut.isEmpty || !dossier.relationsIn.isEmpty {
             lines.append("")
             lines.append("Relations")
-            for link in outgoing {
-                lines.append("  → \(link["relation"]?["kind"]?.stringValue?.words ?? "") \(ref(link["other"]))")
+            for link in dossier.relationsOut {
+                lines.append("  → \(link.relation.text("kind")?.words ?? "") \(ref(link.other))")
             }
-            for link in incoming {
-                lines.append("  ← \(ref(link["other"])) \(link["relation"]?["kind"]?.stringValue?.words ?? "") this")
+            for link in dossier.relationsIn {
+                lines.append("  ← \(ref(link.other)) \(link.relation.text("kind")?.words ?? "") this")
             }
         }
-        if let statements = dossier["statements"]?.arrayValue, !statements.isEmpty {
+        if !dossier.statements.isEmpty {
             lines.append("")
             lines.append("What was said")
-            for comment in statements {
-                let statement = comment["statement"] ?? .null
-                var who = ref(comment["speaker"])
-                if let role = comment["role"]?.stringValue { who += " (\(role))" }
-                let when = statement["date"].flatMap { $0.stringValue } ?? "undated"
-                let text = statement["text"]?.stringValue ?? ""
-                lines.append("  \(who), \(when), \(ref(comment["source"])):")
+            for comment in dossier.statements {
+                var who = ref(comment.speaker)
+                if let role = comment.role { who += " (\(role))" }
+                let when = comment.statement.text("date") ?? "undated"
+                let text = comment.statement.text("text") ?? ""
+                lines.append("  \(who), \(when), \(ref(comment.source)):")
                 lines.append("    “\(text.count > 220 ? String(text.prefix(219)) + "…" : text)”")
             }
         }
         return lines.joined(separator: "\n")
     }
 
-    static func status(_ value: JSONValue?) -> String {
-        guard let value, let name = value["status"]?.stringValue else { return "—" }
-        if name == "uncertain" {
-            return "uncertain (\(value["lower"]?.stringValue?.words ?? "?") or \(value["upper"]?.stringValue?.words ?? "?"))"
-        }
-        return name.words
+    static func status(_ value: DerivedStatus) -> String {
+        value.isCertain ? value.lower.rawValue.words : "uncertain (\(value.lower.rawValue.words) or \(value.upper.rawValue.words))"
     }
 
     /// Any record as `field: value` lines, references shown with their labels.

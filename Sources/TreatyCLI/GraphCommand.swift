@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TreatyClient
 import TreatyModel
+import TreatyProtocol
 
 struct GraphCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,18 +28,16 @@ struct GraphCommand: AsyncParsableCommand {
                     + "or write --format dot or graphml", code: 2)
         }
         let network = try await global.withClient { client in
-            var params: [String: JSONValue] = [:]
-            if let org { params["organization"] = .string(try await NameResolution.id(org, kinds: [.actor], client: client)) }
+            var params = RPC.Network.Params(provision: provision, on: try on.map { try DayArgument.day($0, edge: .last) })
+            if let org { params.organization = try await NameResolution.id(org, kinds: [.actor], client: client) }
             if let actors {
-                var ids: [JSONValue] = []
+                var ids: [String] = []
                 for actor in actors.split(separator: ",") {
-                    ids.append(.string(try await NameResolution.id(String(actor), kinds: [.actor], client: client)))
+                    ids.append(try await NameResolution.id(String(actor), kinds: [.actor], client: client))
                 }
-                params["actors"] = .array(ids)
+                params.actors = ids
             }
-            if let provision { params["provision"] = .string(provision) }
-            if let on { params["on"] = .string(try DayArgument.day(on, edge: .last)) }
-            return try await client.call("network", params)
+            return try await client.call(RPC.Network.self, params)
         }
         let text: String
         switch format {
@@ -47,37 +46,36 @@ struct GraphCommand: AsyncParsableCommand {
         case .svg: text = try Graphviz.svg(Graphviz.dot(network))
         }
         try OutputFile.write(Data(text.utf8), to: out)
-        if global.json { return global.print(json: network) }
-        print("wrote \(out): \(network["nodes"]?.arrayValue?.count ?? 0) states, \(network["edges"]?.arrayValue?.count ?? 0) agreement links")
+        if global.json { return global.print(json: RPCCoding.json(network)) }
+        print("wrote \(out): \(network.nodes.count) states, \(network.edges.count) agreement links")
     }
 }
 
 /// Renders a network as DOT and GraphML, and SVG through Graphviz.
 enum Graphviz {
-    static let styles = ["in_force": "solid", "signed": "dashed", "uncertain": "dotted", "none": "invis"]
+    static let styles: [GapsReport.Standing: String] = [.inForce: "solid", .signed: "dashed", .uncertain: "dotted", .none: "invis"]
 
-    static func dot(_ network: JSONValue) -> String {
+    static func dot(_ network: AgreementNetwork) -> String {
         var lines = ["graph treaty {", "  graph [overlap=false, splines=true];", "  node [shape=ellipse, fontname=\"DejaVu Sans\"];"]
-        for node in network["nodes"]?.arrayValue ?? [] {
-            let label = node["iso3"]?.stringValue.map { "\(node["label"]?.stringValue ?? "")\\n\($0)" } ?? node["label"]?.stringValue ?? ""
-            lines.append("  \(quote(node["id"]?.stringValue ?? "")) [label=\(quote(label))];")
+        for node in network.nodes {
+            let label = node.iso3.map { "\(node.label)\\n\($0)" } ?? node.label
+            lines.append("  \(quote(node.id)) [label=\(quote(label))];")
         }
-        for edge in network["edges"]?.arrayValue ?? [] {
-            let standing = edge["standing"]?.stringValue ?? "none"
+        for edge in network.edges {
             lines.append(
-                "  \(quote(edge["a"]?.stringValue ?? "")) -- \(quote(edge["b"]?.stringValue ?? "")) "
-                    + "[label=\(quote(label(edge))), style=\(styles[standing] ?? "solid"), tooltip=\(quote(edge["agreement"]?["label"]?.stringValue ?? ""))];")
+                "  \(quote(edge.a)) -- \(quote(edge.b)) "
+                    + "[label=\(quote(label(edge))), style=\(styles[edge.standing] ?? "solid"), tooltip=\(quote(edge.agreement.label))];")
         }
         lines.append("}")
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func label(_ edge: JSONValue) -> String {
-        let kind = (edge["kind"]?.stringValue ?? "").replacingOccurrences(of: "_", with: " ")
-        return edge["year"]?.intValue.map { "\(kind) \($0)" } ?? kind
+    static func label(_ edge: AgreementNetwork.Edge) -> String {
+        let kind = edge.kind.replacingOccurrences(of: "_", with: " ")
+        return edge.year.map { "\(kind) \($0)" } ?? kind
     }
 
-    static func graphML(_ network: JSONValue) -> String {
+    static func graphML(_ network: AgreementNetwork) -> String {
         var lines = [
             #"<?xml version="1.0" encoding="UTF-8"?>"#,
             #"<graphml xmlns="http://graphml.graphdrawing.org/xmlns">"#,
@@ -89,19 +87,19 @@ enum Graphviz {
             #"  <key id="standing" for="edge" attr.name="standing" attr.type="string"/>"#,
             #"  <graph id="treaty" edgedefault="undirected">"#,
         ]
-        for node in network["nodes"]?.arrayValue ?? [] {
-            lines.append("    <node id=\"\(xml(node["id"]?.stringValue ?? ""))\">")
-            lines.append("      <data key=\"label\">\(xml(node["label"]?.stringValue ?? ""))</data>")
-            if let iso3 = node["iso3"]?.stringValue { lines.append("      <data key=\"iso3\">\(xml(iso3))</data>") }
+        for node in network.nodes {
+            lines.append("    <node id=\"\(xml(node.id))\">")
+            lines.append("      <data key=\"label\">\(xml(node.label))</data>")
+            if let iso3 = node.iso3 { lines.append("      <data key=\"iso3\">\(xml(iso3))</data>") }
             lines.append("    </node>")
         }
-        for (index, edge) in (network["edges"]?.arrayValue ?? []).enumerated() {
-            lines.append("    <edge id=\"e\(index)\" source=\"\(xml(edge["a"]?.stringValue ?? ""))\" target=\"\(xml(edge["b"]?.stringValue ?? ""))\">")
-            lines.append("      <data key=\"label\">\(xml(edge["agreement"]?["label"]?.stringValue ?? ""))</data>")
-            lines.append("      <data key=\"agreement\">\(xml(edge["agreement"]?["id"]?.stringValue ?? ""))</data>")
-            lines.append("      <data key=\"kind\">\(xml(edge["kind"]?.stringValue ?? ""))</data>")
-            if let year = edge["year"]?.intValue { lines.append("      <data key=\"year\">\(year)</data>") }
-            lines.append("      <data key=\"standing\">\(xml(edge["standing"]?.stringValue ?? ""))</data>")
+        for (index, edge) in network.edges.enumerated() {
+            lines.append("    <edge id=\"e\(index)\" source=\"\(xml(edge.a))\" target=\"\(xml(edge.b))\">")
+            lines.append("      <data key=\"label\">\(xml(edge.agreement.label))</data>")
+            lines.append("      <data key=\"agreement\">\(xml(edge.agreement.id))</data>")
+            lines.append("      <data key=\"kind\">\(xml(edge.kind))</data>")
+            if let year = edge.year { lines.append("      <data key=\"year\">\(year)</data>") }
+            lines.append("      <data key=\"standing\">\(xml(edge.standing.rawValue))</data>")
             lines.append("    </edge>")
         }
         lines += ["  </graph>", "</graphml>"]

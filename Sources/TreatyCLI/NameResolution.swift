@@ -1,5 +1,6 @@
 import TreatyClient
 import TreatyModel
+import TreatyProtocol
 
 /// What a person types for a record: its id or a prefix of it, or for an actor its ISO3 code or any of its
 /// names, for a person any of theirs: as written, else in any case and any spelling search joins (a name that
@@ -52,14 +53,10 @@ enum NameResolution {
     /// The records search finds for `text` whose name or other name reads the same as it (id -> name).
     static func readingTheSame(_ text: String, kinds: [RecordKind], client: TreatyClient) async throws -> [String: String] {
         guard !NameFolding.words(of: text).isEmpty else { return [:] }
-        let query: [String: JSONValue] = [
-            "query": .string(text), "kinds": .array(kinds.map { .string($0.rawValue) }), "limit": 20,
-        ]
-        guard let hits = try? await client.call("search", query)["hits"]?.arrayValue else { return [:] }
+        guard let hits = try? await client.call(RPC.Search.self, .init(query: text, kinds: kinds, limit: 20)).hits else { return [:] }
         var found: [String: String] = [:]
-        for hit in hits {
-            guard let id = hit["id"]?.stringValue, let record = try? await client.call("record.get", ["id": .string(id)])
-            else { continue }
+        for id in hits.map(\.id) {
+            guard let record = try? await client.call("record.get", ["id": .string(id)]) else { continue }
             var names = [record["name"]?.stringValue].compactMap { $0 }
             names += try await client.call("name.list", ["filter": ["owner_id": .string(id)], "limit": 1000])["records"]?
                 .arrayValue?.compactMap { $0["name"]?.stringValue } ?? []

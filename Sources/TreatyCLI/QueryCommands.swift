@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TreatyClient
 import TreatyModel
+import TreatyProtocol
 
 struct SearchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,24 +17,17 @@ struct SearchCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await global.withClient { client in
-            var params: [String: JSONValue] = ["query": .string(words.joined(separator: " ")), "limit": .int(Int64(limit))]
-            if !kind.isEmpty {
-                params["kinds"] = .array(try kind.map { name in
-                    guard let k = RecordKind(named: name) else { throw CLIFailure("unknown kind \"\(name)\"", code: 2) }
-                    return .string(k.rawValue)
-                })
+            let kinds = try kind.map { name in
+                guard let kind = RecordKind(named: name) else { throw CLIFailure("unknown kind \"\(name)\"", code: 2) }
+                return kind
             }
-            let result = try await client.call("search", params)
-            let hits = result["hits"]?.arrayValue ?? []
-            if global.json { return global.print(json: .array(hits)) }
+            let hits = try await client.call(
+                RPC.Search.self, .init(query: words.joined(separator: " "), kinds: kinds.isEmpty ? nil : kinds, limit: limit)
+            ).hits
+            if global.json { return global.print(json: RPCCoding.json(hits)) }
             if hits.isEmpty { return print("no match for \"\(words.joined(separator: " "))\"") }
             var table = Table("id", "kind", "record", "passage")
-            for hit in hits {
-                table.add([
-                    hit["short_id"]?.stringValue ?? "", hit["kind"]?.stringValue ?? "", hit["label"]?.stringValue ?? "",
-                    hit["passage"]?.stringValue ?? "",
-                ])
-            }
+            for hit in hits { table.add([hit.shortId, hit.kind.rawValue, hit.label, hit.passage]) }
             print(table.render(maxWidth: 70))
         }
     }
@@ -49,13 +43,12 @@ struct AgreementStatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await global.withClient { client in
-            var params: [String: JSONValue] = ["id": .string(id)]
-            if let on { params["as_of"] = .string(try DayArgument.day(on, edge: .last)) }
-            let result = try await client.call("agreement.status", params)
-            if global.json { return global.print(json: result) }
-            print("as of \(result["as_of"]?.stringValue ?? ""): \(Brief.status(result["status"]))")
+            let day = try on.map { try DayArgument.day($0, edge: .last) }
+            let result = try await client.call(RPC.StatusAsOf.self, .init(id: id, asOf: day))
+            if global.json { return global.print(json: RPCCoding.json(result)) }
+            print("as of \(result.asOf): \(Brief.status(result.status))")
             var table = Table("party", "status")
-            for party in result["parties"]?.arrayValue ?? [] { table.add([Brief.ref(party["actor"]), Brief.status(party["status"])]) }
+            for party in result.parties { table.add([party.actor.label, Brief.status(party.status)]) }
             print(table.render())
         }
     }
@@ -70,19 +63,17 @@ struct ChainCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await global.withClient { client in
-            let chain = try await client.call("agreement.chain", ["id": .string(id)])
-            if global.json { return global.print(json: chain) }
-            for step in chain["steps"]?.arrayValue ?? [] {
-                let signed = step["signed"]?.stringValue.flatMap(PartialDate.init)?.spelledOut ?? "signing date unknown"
-                let provisions = step["provisions"]?.arrayValue?.compactMap(\.stringValue).joined(separator: ", ") ?? ""
-                print("\(Brief.ref(step["agreement"]))  (\(signed))")
-                if !provisions.isEmpty { print("    provisions: \(provisions)") }
+            let chain = try await client.call(RPC.Chain.self, .init(id: id))
+            if global.json { return global.print(json: RPCCoding.json(chain)) }
+            for step in chain.steps {
+                let signed = step.signed.flatMap(PartialDate.init)?.spelledOut ?? "signing date unknown"
+                print("\(step.agreement.label)  (\(signed))")
+                if !step.provisions.isEmpty { print("    provisions: \(step.provisions.joined(separator: ", "))") }
             }
-            for edge in chain["edges"]?.arrayValue ?? [] {
-                let added = edge["added"]?.arrayValue?.compactMap(\.stringValue) ?? []
-                var line = "  \(Brief.ref(edge["from"])) \(edge["kind"]?.stringValue?.words ?? "") \(Brief.ref(edge["to"]))"
-                if !added.isEmpty { line += "; adds \(added.joined(separator: ", "))" }
-                if let note = edge["note"]?.stringValue { line += " — \(note)" }
+            for edge in chain.edges {
+                var line = "  \(edge.from.label) \(edge.kind.words) \(edge.to.label)"
+                if !edge.added.isEmpty { line += "; adds \(edge.added.joined(separator: ", "))" }
+                if let note = edge.note { line += " — \(note)" }
                 print(line)
             }
         }
@@ -99,18 +90,16 @@ struct AwaitingCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await global.withClient { client in
-            var params: [String: JSONValue] = ["days": .int(Int64(days))]
-            if let on { params["as_of"] = .string(try DayArgument.day(on, edge: .last)) }
-            let result = try await client.call("agreement.awaiting", params)
-            let agreements = result["agreements"]?.arrayValue ?? []
-            if global.json { return global.print(json: .array(agreements)) }
+            let day = try on.map { try DayArgument.day($0, edge: .last) }
+            let agreements = try await client.call(RPC.Awaiting.self, .init(days: days, asOf: day)).agreements
+            if global.json { return global.print(json: RPCCoding.json(agreements)) }
             var table = Table("agreement", "approved for", "approved", "waiting at least")
             for entry in agreements {
+                let approved = entry.approval.text("date")
                 table.add([
-                    Brief.ref(entry["agreement"]), Brief.ref(entry["party"]), Brief.date(entry["approval"]?["date"]),
+                    entry.agreement.label, Brief.ref(entry.party), Brief.date(approved),
                     // With the approval's date unknown, the wait is counted from when it was recorded here.
-                    "\(entry["days_waiting"]?.intValue ?? 0) days"
-                        + (entry["approval"]?["date"] == nil || entry["approval"]?["date"] == .null ? " since recorded" : ""),
+                    "\(entry.daysWaiting) days" + (approved == nil ? " since recorded" : ""),
                 ])
             }
             print(agreements.isEmpty ? "(none)" : table.render())
@@ -127,24 +116,22 @@ struct SaidCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await global.withClient { client in
-            let result = try await client.call("person.statements", ["id": .string(id)])
-            if global.json { return global.print(json: result) }
-            print(Brief.ref(result["person"]))
-            for entry in result["statements"]?.arrayValue ?? [] {
-                let comment = entry["comment"] ?? .null
-                let statement = comment["statement"] ?? .null
-                let when = statement["date"]?.stringValue ?? "undated"
-                let role = comment["role"]?.stringValue ?? "role not recorded"
-                if entry["reported"]?.boolValue == true {
+            let result = try await client.call(RPC.Statements.self, .init(id: id))
+            if global.json { return global.print(json: RPCCoding.json(result)) }
+            print(result.person.label)
+            for entry in result.statements {
+                let statement = entry.comment.statement
+                let when = statement.text("date") ?? "undated"
+                if entry.reported {
                     // This person's words as another speaker reported them.
-                    print("  \(when), reported by \(Brief.ref(comment["speaker"])):")
-                    print("    “\(statement["reported_text"]?.stringValue ?? statement["text"]?.stringValue ?? "")”")
+                    print("  \(when), reported by \(Brief.ref(entry.comment.speaker)):")
+                    print("    “\(statement.text("reported_text") ?? statement.text("text") ?? "")”")
                 } else {
-                    print("  \(when), as \(role):")
-                    print("    “\(statement["text"]?.stringValue ?? "")”")
+                    print("  \(when), as \(entry.comment.role ?? "role not recorded"):")
+                    print("    “\(statement.text("text") ?? "")”")
                 }
-                for prediction in entry["predictions"]?.arrayValue ?? [] {
-                    print("    predicts: \(prediction["text"]?.stringValue ?? "") [\(prediction["outcome"]?.stringValue ?? "open")]")
+                for prediction in entry.predictions {
+                    print("    predicts: \(prediction.text("text") ?? "") [\(prediction.text("outcome") ?? "open")]")
                 }
             }
         }
@@ -164,12 +151,10 @@ struct GapsCommand: AsyncParsableCommand {
     func run() async throws {
         try await global.withClient { client in
             let organization = try await NameResolution.id(org, kinds: [.actor], client: client)
-            var params: [String: JSONValue] = [
-                "organization": .string(organization), "provision": .string(provision), "include_observers": .bool(observers),
-            ]
-            if let on { params["on"] = .string(try DayArgument.day(on, edge: .last)) }
-            let report = try await client.call("gaps", params)
-            if global.json { return global.print(json: report) }
+            let day = try on.map { try DayArgument.day($0, edge: .last) }
+            let report = try await client.call(
+                RPC.Gaps.self, .init(organization: organization, provision: provision, on: day, includeObservers: observers))
+            if global.json { return global.print(json: RPCCoding.json(report)) }
             print(GapsMatrix.render(report))
         }
     }
@@ -177,24 +162,21 @@ struct GapsCommand: AsyncParsableCommand {
 
 /// The gaps report as a member-by-member matrix with a legend.
 enum GapsMatrix {
-    static let symbols: [String: String] = ["in_force": "●", "signed": "◐", "uncertain": "?", "none": "·"]
+    static let symbols: [GapsReport.Standing: String] = [.inForce: "●", .signed: "◐", .uncertain: "?", .none: "·"]
 
-    static func render(_ report: JSONValue) -> String {
-        let members = report["members"]?.arrayValue ?? []
-        let labels = members.map { $0["label"]?.stringValue ?? "" }
-        let ids = members.map { $0["id"]?.stringValue ?? "" }
+    static func render(_ report: GapsReport) -> String {
+        let labels = report.members.map(\.label)
+        let ids = report.members.map(\.id)
         var cell: [String: String] = [:]
-        for pair in report["pairs"]?.arrayValue ?? [] {
-            let a = pair["a"]?["id"]?.stringValue ?? ""
-            let b = pair["b"]?["id"]?.stringValue ?? ""
-            let symbol = symbols[pair["standing"]?.stringValue ?? "none"] ?? "·"
-            cell[a + "|" + b] = symbol
-            cell[b + "|" + a] = symbol
+        for pair in report.pairs {
+            let symbol = symbols[pair.standing] ?? "·"
+            cell[pair.a.id + "|" + pair.b.id] = symbol
+            cell[pair.b.id + "|" + pair.a.id] = symbol
         }
         let rowLabels = labels.enumerated().map { "\($0.offset + 1). \($0.element)" }
         let width = (rowLabels.map(\.count).max() ?? 0) + 2
         var lines = [
-            "\(Brief.ref(report["organization"])): \(report["provision"]?.stringValue ?? "") on \(report["on"]?.stringValue ?? "")",
+            "\(report.organization.label): \(report.provision) on \(report.on)",
             "",
         ]
         lines.append(String(repeating: " ", count: width) + (0..<labels.count).map { String($0 + 1).padding(3) }.joined())

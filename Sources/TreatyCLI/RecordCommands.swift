@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TreatyClient
 import TreatyModel
+import TreatyProtocol
 
 /// A record kind with its command group: `treaty agreement add|show|list|edit|rm`.
 protocol KindCommand {
@@ -77,10 +78,9 @@ struct ShowRecord<K: KindCommand>: AsyncParsableCommand {
     func run() async throws {
         try await global.withClient { client in
             if K.kind == .agreement {
-                var params: [String: JSONValue] = ["id": .string(id)]
-                if let on { params["as_of"] = .string(try DayArgument.day(on, edge: .last)) }
-                let dossier = try await client.call("agreement.dossier", params)
-                if global.json { return global.print(json: dossier) }
+                let day = try on.map { try DayArgument.day($0, edge: .last) }
+                let dossier = try await client.call(RPC.Dossier.self, .init(id: id, asOf: day))
+                if global.json { return global.print(json: RPCCoding.json(dossier)) }
                 print(Brief.agreement(dossier))
                 return
             }

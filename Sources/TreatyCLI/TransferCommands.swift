@@ -217,21 +217,21 @@ struct ExportCommand: AsyncParsableCommand {
         guard let from else { throw CLIFailure("--format dyadic needs --from YEAR", code: 2) }
         let to = self.to ?? Calendar(identifier: .gregorian).component(.year, from: Date())
         let rows = try await global.withClient { client in
-            var params: [String: JSONValue] = ["from": .int(Int64(from)), "to": .int(Int64(to))]
-            if let org { params["organization"] = .string(try await NameResolution.id(org, kinds: [.actor], client: client)) }
-            if let actors { params["actors"] = .array(actors.split(separator: ",").map { .string(String($0)) }) }
-            return try await client.call("dyadic", params)["rows"]?.arrayValue ?? []
+            var params = RPC.Dyadic.Params(actors: actors.map { $0.split(separator: ",").map(String.init) }, from: from, to: to)
+            if let org { params.organization = try await NameResolution.id(org, kinds: [.actor], client: client) }
+            return try await client.call(RPC.Dyadic.self, params).rows
         }
-        if global.json { return global.print(json: .array(rows)) }
-        let types = Set(rows.flatMap { $0["provisions"]?.objectValue?.keys.map { $0 } ?? [] }).sorted()
+        if global.json { return global.print(json: RPCCoding.json(rows)) }
+        let types = Set(rows.flatMap(\.provisions.keys)).sorted()
         var text = CSV.row(["year", "state_a", "cow_a", "state_b", "cow_b"] + types + types.map { $0 + "_ids" }) + "\n"
         for row in rows {
-            let provisions = row["provisions"]?.objectValue ?? [:]
-            let ids = types.map { provisions[$0]?.arrayValue?.compactMap(\.stringValue) ?? [] }
-            text += CSV.row(
-                [String(row["year"]?.intValue ?? 0), row["a"]?["iso3"]?.stringValue ?? "", CSV.cell(row["a"]?["cow"]),
-                 row["b"]?["iso3"]?.stringValue ?? "", CSV.cell(row["b"]?["cow"])]
-                    + ids.map { $0.isEmpty ? "0" : "1" } + ids.map { $0.joined(separator: ";") }) + "\n"
+            let ids: [[String]] = types.map { row.provisions[$0] ?? [] }
+            let states: [String] = [
+                String(row.year), row.a.iso3, row.a.cow.map { String($0) } ?? "", row.b.iso3, row.b.cow.map { String($0) } ?? "",
+            ]
+            let flags: [String] = ids.map { $0.isEmpty ? "0" : "1" }
+            let behind: [String] = ids.map { $0.joined(separator: ";") }
+            text += CSV.row(states + flags + behind) + "\n"
         }
         let target = try output()
         try target.write(contentsOf: Data(text.utf8))

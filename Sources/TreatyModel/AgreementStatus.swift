@@ -133,7 +133,14 @@ public enum StatusDerivation {
     }
 }
 
-extension DerivedStatus: Encodable {
+extension DerivedStatus: Codable {
+    /// Reads `lower` and `upper`; `status` follows from them.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        _ = try container.decode(String.self, forKey: .status)
+        self.init(lower: try container.decode(AgreementStatus.self, forKey: .lower), upper: try container.decode(AgreementStatus.self, forKey: .upper))
+    }
+
     enum CodingKeys: String, CodingKey { case status, lower, upper }
 
     /// `{"status": "uncertain", "lower": "signed", "upper": "in_force"}`.

@@ -261,9 +261,23 @@ public enum RecordError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-extension Record: Encodable {
+extension Record: Codable {
     /// Encodes as the JSON form, ``json``.
     public func encode(to encoder: Encoder) throws { try json.encode(to: encoder) }
+
+    /// Reads the JSON form, checked as ``init(json:)`` checks it; a `short_id` beside the fields is let go.
+    public init(from decoder: Decoder) throws {
+        guard case .object(var object) = try JSONValue(from: decoder) else {
+            throw DecodingError.typeMismatch(
+                Record.self, .init(codingPath: decoder.codingPath, debugDescription: "a record is a JSON object"))
+        }
+        object["short_id"] = nil
+        do {
+            try self.init(json: .object(object))
+        } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
+        }
+    }
 }
 
 extension JSONValue {

@@ -1,23 +1,6 @@
 import GRDB
 import TreatyModel
-
-/// One change to one record: who, when, from which office, and the fields before and after.
-public struct ChangeEntry: Sendable, Encodable {
-    public let seq: Int64
-    public let at: String
-    public let office: String
-    public let user: String
-    public let recordId: String
-    public let kind: String
-    public let label: String?
-    /// created, updated or deleted; `lost` for a merged edit that lost to a concurrent one (kept as a conflict:
-    /// `before` holds the value shown, `after` the one that lost); `settled` for a conflict settled (`before` the
-    /// losing values let go, `after` the value kept).
-    public let operation: String
-    /// The fields that changed: their value before (absent for a new record) and after.
-    public let before: [String: JSONValue]
-    public let after: [String: JSONValue]
-}
+import TreatyProtocol
 
 /// Writes and reads the change log. Every write appends to it in its own transaction, so the log and the
 /// records never disagree. Each entry carries the clock stamp of the change set that made it (a local write's is

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TreatyModel
+import TreatyProtocol
 @testable import TreatyStore
 
 /// The questions of domain.md ("what they ask", items 2-6), asked of examples/seed.jsonl.

@@ -117,8 +117,13 @@ public struct RPCCall: Sendable {
 
     /// A day param, `YYYY-MM-DD`.
     public func day(_ name: String) throws(RPCError) -> Day? {
-        guard let text = string(name) else { return nil }
-        guard let day = Day(text) else { throw .invalidParams("\"\(name)\" must be a day, YYYY-MM-DD, not \"\(text)\"") }
+        try Self.day(string(name), param: name)
+    }
+
+    /// A day param's value, `YYYY-MM-DD`, read: `param` names it in the error.
+    public static func day(_ text: String?, param: String) throws(RPCError) -> Day? {
+        guard let text else { return nil }
+        guard let day = Day(text) else { throw .invalidParams("\"\(param)\" must be a day, YYYY-MM-DD, not \"\(text)\"") }
         return day
     }
 }

@@ -5,11 +5,9 @@ import TreatyModel
 enum RecordSchemas {
     static let idPattern = "^[a-z0-9-]{1,64}$"
     static let datePattern = "^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
-    static let dayPattern = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
     static let timestampPattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$"
 
     static let id: JSONValue = ["type": "string", "pattern": .string(idPattern), "description": "A record id, or an unambiguous prefix of one."]
-    static let day: JSONValue = ["type": "string", "pattern": .string(dayPattern), "description": "A day, YYYY-MM-DD."]
 
     static func field(_ field: Field) -> JSONValue {
         var schema: [String: JSONValue]
@@ -78,24 +76,4 @@ enum RecordSchemas {
         }
         return ["type": "object", "properties": .object(properties), "additionalProperties": false]
     }
-
-    /// A record named for people: id, kind, label.
-    static let recordRef: JSONValue = [
-        "type": "object",
-        "properties": [
-            "id": ["type": "string"], "kind": ["type": "string", "enum": .array(RecordKind.allCases.map { .string($0.rawValue) })],
-            "label": ["type": "string"],
-        ],
-        "required": ["id", "kind", "label"], "additionalProperties": false,
-    ]
-
-    static let derivedStatus: JSONValue = [
-        "type": "object",
-        "properties": [
-            "status": ["type": "string", "enum": .array((AgreementStatus.allCases.map(\.rawValue) + ["uncertain"]).map { .string($0) })],
-            "lower": ["type": "string", "enum": .array(AgreementStatus.allCases.map { .string($0.rawValue) })],
-            "upper": ["type": "string", "enum": .array(AgreementStatus.allCases.map { .string($0.rawValue) })],
-        ],
-        "required": ["status", "lower", "upper"], "additionalProperties": false,
-    ]
 }

@@ -14,8 +14,8 @@ public enum ContractSchema {
         if let special = T.self as? any SchemaSpecial.Type {
             return (special.specialSchema, special.placeholder as? T)
         }
-        if let enumeration = T.self as? any RPCEnum.Type {
-            return (["type": "string", "enum": .array(enumeration.rawValues.map { .string($0) })], enumeration.anyCase as? T)
+        if let enumeration = T.self as? any CaseIterable.Type, let (values, first) = stringCases(enumeration) {
+            return (["type": "string", "enum": .array(values.map { .string($0) })], first as? T)
         }
         if let primitive = primitive(T.self) { return primitive }
         let node = Node()
@@ -23,6 +23,13 @@ public enum ContractSchema {
         var schema = node.schema
         if let shape = T.self as? any RPCShape.Type { schema = annotate(schema, with: shape.fieldNotes) }
         return (schema, value)
+    }
+
+    /// The raw values of a string-valued enumeration, and one of its cases.
+    private static func stringCases<E: CaseIterable>(_ type: E.Type) -> ([String], Any?)? {
+        let values = type.allCases.compactMap { ($0 as? any RawRepresentable)?.rawValue as? String }
+        guard !values.isEmpty, values.count == type.allCases.count else { return nil }
+        return (values, type.allCases.first)
     }
 
     /// The wire name of a Swift property name, as `JSONEncoder`'s `.convertToSnakeCase` writes it.
@@ -256,4 +263,11 @@ private struct Box<Value: Decodable>: Decodable, SchemaSpecial {
     private init(_ value: Value) { self.value = value }
     static var specialSchema: JSONValue { ContractSchema.derive(Value.self).schema }
     static var placeholder: Any { ContractSchema.derive(Value.self).value.map { Box($0) } as Any }
+}
+
+extension Record: SchemaSpecial {
+    static var specialSchema: JSONValue {
+        ["type": "object", "description": "A record: its type, id, fields and provenance (components/schemas has each kind)."]
+    }
+    static var placeholder: Any { Record(kind: .agreement, id: "", fields: [:]) }
 }

@@ -35,10 +35,6 @@ public struct RPCEmpty: RPCShape, Equatable {
 /// A string-valued enumeration on the wire; its schema lists the values.
 public protocol RPCEnum: RPCShape, CaseIterable, RawRepresentable where RawValue == String {}
 
-extension RPCEnum {
-    static var rawValues: [String] { allCases.map(\.rawValue) }
-    static var anyCase: Self { allCases.first! }
-}
 
 /// Reading and writing the shapes as ``JSONValue``, the form the daemon's dispatcher and the client carry.
 public enum RPCCoding {

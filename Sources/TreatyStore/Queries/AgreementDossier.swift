@@ -1,40 +1,6 @@
 import GRDB
 import TreatyModel
-
-/// One agreement whole: parties, provisions, status, timeline, relations both ways and what was said.
-public struct AgreementDossier: Sendable, Encodable {
-    public struct Party: Sendable, Encodable {
-        public let party: TreatyModel.Record
-        public let actor: RecordRef?
-        public let status: DerivedStatus
-    }
-
-    public struct Link: Sendable, Encodable {
-        public let relation: TreatyModel.Record
-        /// The agreement at the other end.
-        public let other: RecordRef?
-    }
-
-    public struct Comment: Sendable, Encodable {
-        public let statement: TreatyModel.Record
-        public let speaker: RecordRef?
-        /// The role the speaker held, with its organisation: "member, Milli Majlis Committee on ...".
-        public let role: String?
-        public let source: RecordRef?
-        public let reports: RecordRef?
-    }
-
-    public let agreement: TreatyModel.Record
-    public let names: [TreatyModel.Record]
-    public let asOf: String
-    public let status: DerivedStatus
-    public let parties: [Party]
-    public let provisions: [TreatyModel.Record]
-    public let timeline: [TreatyModel.Record]
-    public let relationsOut: [Link]
-    public let relationsIn: [Link]
-    public let statements: [Comment]
-}
+import TreatyProtocol
 
 extension TreatyStore {
     /// Everything about one agreement, with its status as of `day` (today when nil).

@@ -1,15 +1,6 @@
 import GRDB
 import TreatyModel
-
-/// An agreement approved by a legislature and still waiting for a decree or entry into force.
-public struct AwaitingAgreement: Sendable, Encodable {
-    public let agreement: RecordRef
-    /// The party whose legislature approved it, when the approval was recorded for one party.
-    public let party: RecordRef?
-    public let approval: TreatyModel.Record
-    /// Days since the approval, counted from the last day it could have happened (so never overstated).
-    public let daysWaiting: Int
-}
+import TreatyProtocol
 
 extension TreatyStore {
     /// Agreements approved by a legislature at least `days` days before `day` with no decree, ratification

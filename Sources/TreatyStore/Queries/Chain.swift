@@ -1,29 +1,6 @@
 import GRDB
 import TreatyModel
-
-/// The chain an agreement sits in: every agreement reachable through relations, either way, and what
-/// each step added.
-public struct AgreementChain: Sendable, Encodable {
-    public struct Step: Sendable, Encodable {
-        public let agreement: RecordRef
-        /// The earliest signing date recorded, if any.
-        public let signed: String?
-        public let provisions: [String]
-    }
-
-    public struct Edge: Sendable, Encodable {
-        public let from: RecordRef
-        public let kind: String
-        public let to: RecordRef
-        public let note: String?
-        /// Provision types `from` carries that `to` does not.
-        public let added: [String]
-    }
-
-    /// Oldest first by signing date; undated ones last.
-    public let steps: [Step]
-    public let edges: [Edge]
-}
+import TreatyProtocol
 
 extension TreatyStore {
     /// The chain `idOrPrefix` sits in (relations followed both ways, at most `limit` agreements).

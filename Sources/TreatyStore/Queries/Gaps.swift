@@ -1,36 +1,6 @@
 import GRDB
 import TreatyModel
-
-/// Which pairs of an organisation's members have an agreement carrying a provision in force on a day.
-public struct GapsReport: Sendable, Encodable {
-    /// How a pair stands: the best any agreement between them gives.
-    public enum Standing: String, Sendable, Encodable, CaseIterable, Comparable {
-        case none
-        /// Signed (or ratified, or provisionally applied) but not in force for both.
-        case signed
-        /// Partial dates leave open whether it is in force.
-        case uncertain
-        case inForce = "in_force"
-
-        public static func < (a: Standing, b: Standing) -> Bool {
-            allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
-        }
-    }
-
-    public struct Pair: Sendable, Encodable {
-        public let a: RecordRef
-        public let b: RecordRef
-        public let standing: Standing
-        /// The agreements behind the standing.
-        public let agreements: [RecordRef]
-    }
-
-    public let organization: RecordRef
-    public let provision: String
-    public let on: String
-    public let members: [RecordRef]
-    public let pairs: [Pair]
-}
+import TreatyProtocol
 
 extension TreatyStore {
     /// The gaps matrix: every pair of `organization`'s members on `day`, and whether an agreement between

@@ -1,45 +1,6 @@
 import GRDB
 import TreatyModel
-
-/// States as nodes and agreements between them as edges, for a picture of the network.
-public struct AgreementNetwork: Sendable, Encodable {
-    public struct Node: Sendable, Encodable {
-        public let id: String
-        public let label: String
-        public let iso3: String?
-    }
-
-    public struct Edge: Sendable, Encodable {
-        public let agreement: RecordRef
-        public let a: String
-        public let b: String
-        public let kind: String
-        /// The year it was signed, when known.
-        public let year: Int?
-        /// in_force, signed, uncertain or none, for this pair on the day.
-        public let standing: GapsReport.Standing
-    }
-
-    public let on: String
-    public let nodes: [Node]
-    public let edges: [Edge]
-}
-
-/// One row of the dyadic table: an unordered pair of states (A before B by ISO3) in a year, and for each
-/// provision type whether an agreement between them carrying it was in force at some point that year.
-public struct DyadicRow: Sendable, Encodable {
-    public let year: Int
-    public let a: DyadicState
-    public let b: DyadicState
-    /// Provision type -> the agreements behind the flag (empty: flag 0).
-    public let provisions: [String: [String]]
-}
-
-public struct DyadicState: Sendable, Encodable {
-    public let id: String
-    public let iso3: String
-    public let cow: Int64?
-}
+import TreatyProtocol
 
 extension TreatyStore {
     /// The agreements among `actors` (or among `organization`'s member states), optionally only those carrying

@@ -1,23 +1,6 @@
 import GRDB
 import TreatyModel
-
-/// Everything a person said, over time, with the role they held then.
-public struct PersonStatements: Sendable, Encodable {
-    public struct Entry: Sendable, Encodable {
-        public let comment: AgreementDossier.Comment
-        /// What the statement is about.
-        public let about: [RecordRef]
-        /// True when another speaker reports this person's words.
-        public let reported: Bool
-        public let predictions: [TreatyModel.Record]
-    }
-
-    public let person: RecordRef
-    /// Roles the person has held.
-    public let roles: [TreatyModel.Record]
-    /// Dated statements oldest first, then undated ones in the order recorded.
-    public let statements: [Entry]
-}
+import TreatyProtocol
 
 extension TreatyStore {
     /// The person's statements and the statements reporting their words, over time.

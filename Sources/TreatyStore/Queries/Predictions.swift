@@ -1,28 +1,6 @@
 import GRDB
 import TreatyModel
-
-/// A prediction with its speaker, its structured condition, and agreements recorded later that match it.
-public struct PredictionEntry: Sendable, Encodable {
-    public let prediction: TreatyModel.Record
-    public let speaker: RecordRef?
-    public let parties: [RecordRef]
-    public let provisions: [String]
-    /// Agreements that meet the condition and were recorded (or signed) after the prediction: for an analyst to
-    /// look at. Nothing resolves on its own.
-    public let candidates: [RecordRef]
-}
-
-/// A speaker's record: predictions made, how they turned out, and the Brier score.
-public struct TrackRecord: Sendable, Encodable {
-    public let person: RecordRef
-    public let made: Int
-    public let open: Int
-    /// Counts by outcome: true, false, partly, unknowable.
-    public let resolved: [String: Int]
-    /// Mean of (probability - outcome)^2 over `true`/`false` outcomes that carried a probability; nil when none.
-    public let brier: Double?
-    public let scored: Int
-}
+import TreatyProtocol
 
 extension TreatyStore {
     /// Predictions, oldest first: only open ones, only those due by a day, only a person's, as asked.

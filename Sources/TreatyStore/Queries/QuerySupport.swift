@@ -1,12 +1,6 @@
 import GRDB
 import TreatyModel
-
-/// A record named for people: its id, short id and a label with its English name where it has one.
-public struct RecordRef: Sendable, Hashable, Encodable {
-    public let id: String
-    public let kind: RecordKind
-    public let label: String
-}
+import TreatyProtocol
 
 /// Small lookups the queries share.
 enum Lookup {
