@@ -1,5 +1,6 @@
 import TreatyClient
 import TreatyModel
+import TreatyProtocol
 
 /// `treaty agreement add` with what an agreement is recorded with, in one command: `parties=AZE,TUR`,
 /// `provisions=defense,training` and a date for each step of its life (`signed=2021-06-15`,
@@ -50,11 +51,14 @@ struct AgreementComposition {
         for party in parties { actors.append(try await NameResolution.id(party, kinds: [.actor], client: client)) }
         let defined = try await client.call("provision_type.list", ["limit": 10000])["records"]?.arrayValue?
             .compactMap { $0["id"]?.stringValue } ?? []
-        let known = ProvisionVocabulary.builtInSlugs.union(defined)
-        for slug in provisions where !known.contains(ProvisionVocabulary.canonical(slug)) {
-            throw CLIFailure(
-                "no provision type \"\(slug)\"; known: \(known.sorted().joined(separator: ", ")) (treaty provision-type list)",
-                code: 2)
+        for slug in provisions {
+            do {
+                _ = try ProvisionVocabulary.resolve(slug, defined: defined)
+            } catch {
+                // As the daemon would answer the provision's write.
+                throw CLIFailure(
+                    error.description, code: ErrorName.unknownProvisionType.exitCode, name: ErrorName.unknownProvisionType.rawValue)
+            }
         }
         return actors
     }

@@ -72,8 +72,18 @@ public enum JSONValue: Sendable, Hashable {
     }
 }
 
+/// A decoder that holds the ``JSONValue`` it reads: a ``JSONValue`` decoded from it is that value, not a probe of
+/// each JSON type in turn.
+public protocol JSONValueCarrying {
+    var jsonValue: JSONValue { get }
+}
+
 extension JSONValue: Codable {
     public init(from decoder: Decoder) throws {
+        if let carrier = decoder as? any JSONValueCarrying {
+            self = carrier.jsonValue
+            return
+        }
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null

@@ -39,6 +39,18 @@ public enum ProvisionVocabulary {
     /// The slug `text` stands for: itself, or the built-in slug it is another spelling of.
     public static func canonical(_ text: String) -> String { aliases[text] ?? text }
 
+    /// The slug `text` names (its canonical spelling) among the built-in types and those `defined` as records:
+    /// the one decision the store makes on every write and the CLI makes before a composite write.
+    ///
+    /// - Throws: ``UnknownProvisionType`` with the known slugs and other spellings near `text`.
+    public static func resolve(_ text: String, defined: some Sequence<String>) throws(UnknownProvisionType) -> String {
+        let slug = canonical(text)
+        if builtInSlugs.contains(slug) { return slug }
+        let defined = Set(defined)
+        if defined.contains(slug) { return slug }
+        throw UnknownProvisionType(text: text, near: near(text, in: builtInSlugs.union(defined).union(aliases.keys)))
+    }
+
     /// Among `known` slugs, those near `text` (one letter or so off, or one a part of the other), nearest first.
     public static func near(_ text: String, in known: some Sequence<String>) -> [String] {
         let candidates = known.map { ($0, distance(text, $0)) }.filter { slug, distance in
@@ -69,5 +81,21 @@ public enum ProvisionVocabulary {
             return false
         }
         return slug.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+    }
+}
+
+/// A provision type no office defined, and the known ones near what was typed.
+public struct UnknownProvisionType: Error, Sendable, Equatable, CustomStringConvertible {
+    public let text: String
+    public let near: [String]
+
+    public init(text: String, near: [String]) {
+        self.text = text
+        self.near = near
+    }
+
+    public var description: String {
+        "unknown provision type \"\(text)\"" + (near.isEmpty ? "" : "; near it: \(near.joined(separator: ", "))")
+            + "; define it with a provision_type record, or see them all: treaty provision-type list"
     }
 }

@@ -265,15 +265,28 @@ extension Record: Codable {
     /// Encodes as the JSON form, ``json``.
     public func encode(to encoder: Encoder) throws { try json.encode(to: encoder) }
 
-    /// Reads the JSON form, checked as ``init(json:)`` checks it; a `short_id` beside the fields is let go.
+    /// Reads a record as the daemon sends it: its type, id and provenance checked, its fields taken as they are
+    /// (the daemon checked them when they were written; a newer daemon's extra field is shown, not refused). A
+    /// `short_id` beside the fields is let go.
     public init(from decoder: Decoder) throws {
         guard case .object(var object) = try JSONValue(from: decoder) else {
             throw DecodingError.typeMismatch(
                 Record.self, .init(codingPath: decoder.codingPath, debugDescription: "a record is a JSON object"))
         }
         object["short_id"] = nil
-        do {
-            try self.init(json: .object(object))
+        do throws(RecordError) {
+            guard let typeValue = object.removeValue(forKey: "type") else { throw .missingType }
+            guard let kind = typeValue.stringValue.flatMap(RecordKind.init(rawValue:)) else {
+                throw .unknownType(typeValue.stringValue ?? typeValue.typeName)
+            }
+            guard let id = object.removeValue(forKey: "id")?.stringValue else { throw .missingField(kind: kind, field: "id") }
+            var provenance: [String: JSONValue] = [:]
+            for key in Provenance.keys {
+                if let value = object.removeValue(forKey: key) { provenance[key] = value }
+            }
+            self.init(
+                kind: kind, id: id, fields: object.filter { !$0.value.isNull },
+                provenance: try Record.provenance(from: provenance, kind: kind))
         } catch {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
         }

@@ -140,12 +140,13 @@ extension TreatyStore {
 
     /// The provision type a query names: a built-in slug or a defined one, or another spelling of a built-in one.
     static func provisionType(_ db: Database, _ text: String) throws -> String {
-        let slug = ProvisionVocabulary.canonical(text)
-        if ProvisionVocabulary.builtInSlugs.contains(slug) { return slug }
-        let defined = try String.fetchAll(db, sql: "SELECT id FROM provision_type WHERE deleted = 0")
-        if defined.contains(slug) { return slug }
-        let known = ProvisionVocabulary.builtInSlugs.union(defined).union(ProvisionVocabulary.aliases.keys)
-        throw StoreError.unknownProvisionType(text, near: ProvisionVocabulary.near(text, in: known), line: nil)
+        // A built-in type needs no query.
+        if case let slug = ProvisionVocabulary.canonical(text), ProvisionVocabulary.builtInSlugs.contains(slug) { return slug }
+        do {
+            return try ProvisionVocabulary.resolve(text, defined: try String.fetchAll(db, sql: "SELECT id FROM provision_type WHERE deleted = 0"))
+        } catch let unknown as UnknownProvisionType {
+            throw StoreError.unknownProvisionType(text, near: unknown.near, line: nil)
+        }
     }
 
     static func fetch(_ db: Database, _ idOrPrefix: String, kind: RecordKind? = nil) throws -> TreatyModel.Record {

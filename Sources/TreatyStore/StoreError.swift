@@ -84,10 +84,12 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             let allowed = kind.field(field)?.referencedKinds.map(\.rawValue).joined(separator: " or ") ?? "?"
             return at + "\(kind.rawValue).\(field) must refer to \(Grammar.a(allowed)), but \"\(target)\" is \(Grammar.a(actual.rawValue))"
         case .unknownProvisionType(let slug, let near, _):
-            let near = near.isEmpty ? ProvisionVocabulary.near(slug, in: ProvisionVocabulary.builtInSlugs) : near
-            return at + "unknown provision type \"\(slug)\""
-                + (near.isEmpty ? "" : "; near it: \(near.joined(separator: ", "))")
-                + "; define it with a provision_type record, or see them all: treaty provision-type list"
+            // Without the store's list at hand, the built-in types and their other spellings, as resolve names them.
+            var suggested = near
+            if suggested.isEmpty {
+                do throws(UnknownProvisionType) { _ = try ProvisionVocabulary.resolve(slug, defined: []) } catch { suggested = error.near }
+            }
+            return at + UnknownProvisionType(text: slug, near: suggested).description
         case .duplicateID(let id, _): return at + "a record with id \"\(id)\" is already in the import"
         case .staleVersion(let id, let given, let current):
             return "\(id) is at version \(current), not \(given): someone changed it since you read it; "

@@ -407,6 +407,11 @@ struct CLITests {
             let (failed, said) = try await Self.treatyWithErrors(daemon, ["agreement", "add", "kind=treaty", "title=Never"] + mistake)
             #expect(failed == 2 || failed == 5, "\(said)")
         }
+        // The CLI checks a composite write's provision types as the daemon checks one provision's: same words.
+        let (_, typo) = try await Self.treatyWithErrors(daemon, ["agreement", "add", "kind=treaty", "title=Never", "provisions=defnse"])
+        let (_, direct) = try await Self.treatyWithErrors(daemon, ["provision", "add", "agreement_id=\(id)", "provision_type=defnse"])
+        #expect(typo.contains("unknown provision type \"defnse\"; near it: defense"), "\(typo)")
+        #expect(typo == direct, "\(typo) / \(direct)")
         #expect(try await Self.treaty(daemon, ["--json", "agreement", "list"]).1 == before)
     }
 

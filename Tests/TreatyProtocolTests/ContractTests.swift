@@ -117,3 +117,31 @@ extension JSONValue {
         return .object(object)
     }
 }
+
+@Suite("Reading shapes straight from JSON values")
+struct ValueDecoderTests {
+    struct Numbers: RPCShape, Equatable {
+        var small: Int8
+        var large: UInt64
+        var ratio: Float
+        var list: [Int16]
+        var maybe: Int32?
+    }
+
+    @Test("Every integer width and float reads from a parsed value; one out of range is an error, not a wrap")
+    func widths() throws {
+        let json = try JSONCodec.decode(#"{"small": -3, "large": 9000000000, "ratio": 0.5, "list": [1, 2], "maybe": null}"#)
+        #expect(try RPCCoding.decode(Numbers.self, from: json) == Numbers(small: -3, large: 9_000_000_000, ratio: 0.5, list: [1, 2], maybe: nil))
+        let tooBig = try JSONCodec.decode(#"{"small": 300, "large": 1, "ratio": 1, "list": []}"#)
+        #expect(throws: ContractError.self) { try RPCCoding.decode(Numbers.self, from: tooBig) }
+    }
+
+    @Test("A record inside a result reads back whole")
+    func recordInside() throws {
+        struct Holder: RPCShape { var agreement: Record }
+        let record = Record(kind: .agreement, id: "abc", fields: ["title": "A Treaty", "kind": "treaty"])
+        let read = try RPCCoding.decode(Holder.self, from: ["agreement": record.json])
+        #expect(read.agreement.fields["title"] == "A Treaty" && read.agreement.kind == .agreement)
+        #expect(read.agreement.id == "abc")
+    }
+}

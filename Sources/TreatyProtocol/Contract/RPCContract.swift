@@ -45,10 +45,8 @@ public enum RPCCoding {
 
     /// Reads a value out of JSON strictly: a missing property or one of the wrong type is an error that names it.
     public static func decode<T: Decodable>(_ type: T.Type, from json: JSONValue) throws(ContractError) -> T {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
         do {
-            return try decoder.decode(T.self, from: JSONCodec.encode(json))
+            return try T(from: ValueDecoder(jsonValue: json, codingPath: []))
         } catch let error as DecodingError {
             throw ContractError(error)
         } catch {
