@@ -76,14 +76,25 @@ enum ActorBrief {
         return Record.from(record)?.label ?? id.stringValue ?? ""
     }
 
-    /// `body` of each item, all at once, answers in the items' order.
+    /// `body` of each item, up to `window` at a time (the calls in flight on the connection stay bounded however
+    /// many agreements an actor has), answers in the items' order.
     static func inOrder<Item: Sendable, Answer: Sendable>(
-        _ items: [Item], _ body: @escaping @Sendable (Item) async throws -> Answer
+        _ items: [Item], window: Int = 32, _ body: @escaping @Sendable (Item) async throws -> Answer
     ) async throws -> [Answer] {
         try await withThrowingTaskGroup(of: (Int, Answer).self) { group in
-            for (index, item) in items.enumerated() { group.addTask { (index, try await body(item)) } }
             var answers = [Answer?](repeating: nil, count: items.count)
-            for try await (index, answer) in group { answers[index] = answer }
+            var next = 0
+            func start() {
+                guard next < items.count else { return }
+                let (index, item) = (next, items[next])
+                group.addTask { (index, try await body(item)) }
+                next += 1
+            }
+            for _ in 0..<window { start() }
+            for try await (index, answer) in group {
+                answers[index] = answer
+                start()
+            }
             return answers.map { $0! }
         }
     }
