@@ -282,12 +282,17 @@ struct WatchCommand: AsyncParsableCommand {
                 if global.json {
                     print(JSONCodec.string(event))
                 } else {
-                    let operation = event["operation"]?.stringValue ?? ""
-                    if let summary = event["summary"] {
-                        print("imported \(summary["created"]?.intValue ?? 0) created, \(summary["updated"]?.intValue ?? 0) updated")
-                    } else if let json = event["record"], let record = Record.from(json) {
+                    let change: RPC.ChangeEvent
+                    do throws(ContractError) {
+                        change = try RPCCoding.decode(RPC.ChangeEvent.self, from: event)
+                    } catch {
+                        throw CLIFailure(ClientError.protocolViolation("a changes.event \(error.problem)"))
+                    }
+                    if let summary = change.summary {
+                        print("imported \(summary.created) created, \(summary.updated) updated")
+                    } else if let record = change.record {
                         let who = record.provenance.map { " by \($0.updatedUser) at \($0.updatedAt)" } ?? ""
-                        print("\(operation) \(record.kind.rawValue) \(String(record.id.prefix(8)))  \(record.label)\(who)")
+                        print("\(change.operation.rawValue) \(record.kind.rawValue) \(record.id.prefix(8))  \(record.label)\(who)")
                     }
                 }
                 fflush(nil)

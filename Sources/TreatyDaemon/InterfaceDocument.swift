@@ -1,4 +1,5 @@
 import TreatyModel
+import TreatyProtocol
 
 /// The OpenRPC document for the methods served: `proto/treaty.openrpc.json` is this, written out.
 public enum InterfaceDocument {
@@ -6,6 +7,7 @@ public enum InterfaceDocument {
     public static func build(methods: [RPCMethod], examples: [String: JSONValue] = [:]) -> JSONValue {
         var schemas: [String: JSONValue] = [:]
         for kind in RecordKind.allCases { schemas[kind.rawValue] = RecordSchemas.record(kind) }
+        schemas[RPC.ChangeEvent.method] = ContractSchema.of(RPC.ChangeEvent.self)
         let described = methods.sorted { $0.name < $1.name }.map { method -> JSONValue in
             var entry: [String: JSONValue] = [
                 "name": .string(method.name),
@@ -41,7 +43,7 @@ public enum InterfaceDocument {
                         + "application errors use -32000..-32099. Examples run against "
                         + "a database holding examples/seed.jsonl; ids, short ids, users, offices and times in their "
                         + "results vary and are compared masked. The notification changes.event carries "
-                        + "{subscription, operation, record?, summary?}."),
+                        + "{subscription, operation, record?, summary?}: components/schemas/changes.event."),
             ],
             "methods": .array(described),
             "components": ["schemas": .object(schemas)],

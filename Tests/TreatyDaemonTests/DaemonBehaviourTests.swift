@@ -167,6 +167,11 @@ struct DaemonBehaviourTests {
         _ = try await writer.call("person.update", ["id": made["id"]!, "version": 1, "set": ["note": "expert"]])
         let edited = try #require(await single.next())
         #expect(edited["operation"] == "updated" && edited["record"]?["note"] == "expert")
+        // Each event is what the contract says: it reads strictly as RPC.ChangeEvent.
+        for event in [first, current, edited] {
+            let read = try RPCCoding.decode(RPC.ChangeEvent.self, from: event)
+            #expect(read.record?.id == event["record"]?["id"]?.stringValue && read.summary == nil)
+        }
         await watcher.close()
         await writer.close()
     }
@@ -413,6 +418,16 @@ struct CLITests {
         #expect(typo.contains("unknown provision type \"defnse\"; near it: defense"), "\(typo)")
         #expect(typo == direct, "\(typo) / \(direct)")
         #expect(try await Self.treaty(daemon, ["--json", "agreement", "list"]).1 == before)
+    }
+
+    @Test("watch prints a record's current state and then its changes, read as the contract defines them")
+    func watchOneRecord() async throws {
+        let daemon = try await Self.seededDaemon()
+        let (_, added) = try await Self.treaty(daemon, ["--json", "person", "add", "name=Watched Person"])
+        let person = try #require(try JSONCodec.decode(added)["id"]?.stringValue)
+        let (status, output) = try await Self.treaty(daemon, ["watch", person, "--count", "1"])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("updated person \(person.prefix(8))  Watched Person by "), "\(output)")
     }
 
     @Test(

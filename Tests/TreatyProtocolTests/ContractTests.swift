@@ -145,3 +145,19 @@ struct ValueDecoderTests {
         #expect(read.agreement.id == "abc")
     }
 }
+
+@Suite("Writing shapes straight to JSON values")
+struct ValueEncoderTests {
+    @Test("It writes what JSONEncoder with snake_case keys writes, nil optionals left out")
+    func sameAsFoundation() throws {
+        let value = ContractTests.Outer(
+            officeName: "Baku", colour: .green, counts: ["lifecycle_event": 2, "camelCase": 1],
+            items: [.init(bytesSent: 3, note: nil), .init(bytesSent: -1, note: "x")], lastSeen: nil,
+            anything: ["nested": [1, "two", nil]], ratio: 0.25, flag: false)
+        #expect(RPCCoding.json(value) == JSONValue(encoding: value))
+        let status = DerivedStatus(lower: .signed, upper: .inForce)
+        #expect(RPCCoding.json(status) == JSONValue(encoding: status))
+        let record = Record(kind: .agreement, id: "abc", fields: ["title": "A Treaty"])
+        #expect(RPCCoding.json(["records": [record]]) == ["records": [record.json]])
+    }
+}

@@ -45,12 +45,19 @@ enum SystemMethods {
         ]
     }
 
-    /// The notification's params: `{subscription, operation, record?, summary?}`.
+    /// The notification, as ``RPC/ChangeEvent`` defines it.
     static func event(_ subscription: String, _ event: ChangeEvent) -> JSONValue {
-        var params: [String: JSONValue] = ["subscription": .string(subscription), "operation": .string(event.operation.rawValue)]
-        if let record = event.record { params["record"] = record.json }
-        if let summary = event.summary { params["summary"] = JSONValue(encoding: summary) }
-        return RPCRequest(method: "changes.event", params: .object(params), id: nil).json
+        let operation: RPC.ChangeEvent.Operation =
+            switch event.operation {
+            case .created: .created
+            case .updated: .updated
+            case .deleted: .deleted
+            case .imported: .imported
+            }
+        let params = RPC.ChangeEvent(
+            subscription: subscription, operation: operation, record: event.record,
+            summary: event.summary.map(TransferMethods.contract))
+        return RPCRequest(method: RPC.ChangeEvent.method, params: RPCCoding.json(params), id: nil).json
     }
 
     static func subscribe(_ store: TreatyStore, _ call: RPCCall, only id: String?) async throws(RPCError) -> String {

@@ -40,7 +40,8 @@ public protocol RPCEnum: RPCShape, CaseIterable, RawRepresentable where RawValue
 public enum RPCCoding {
     /// The JSON form of a value: snake_case keys, nil optionals left out.
     public static func json(_ value: some Encodable) -> JSONValue {
-        JSONValue(encoding: value)
+        // The shapes encode nothing that can fail (no non-finite number check, no custom throwing encode).
+        (try? ValueEncoding.encode(value)) ?? .null
     }
 
     /// Reads a value out of JSON strictly: a missing property or one of the wrong type is an error that names it.

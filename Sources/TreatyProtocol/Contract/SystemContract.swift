@@ -79,3 +79,27 @@ extension RPC {
         }
     }
 }
+
+extension RPC {
+    /// The params of a `changes.event` notification: one committed change, or many records imported at once.
+    public struct ChangeEvent: RPCShape {
+        public enum Operation: String, RPCEnum {
+            case created, updated, deleted
+            /// Many records at once: no `record`, and `summary` says how many.
+            case imported
+        }
+
+        public static let method = "changes.event"
+        public var subscription: String
+        public var operation: Operation
+        public var record: Record?
+        public var summary: ImportSummary?
+
+        public init(subscription: String, operation: Operation, record: Record?, summary: ImportSummary?) {
+            self.subscription = subscription
+            self.operation = operation
+            self.record = record
+            self.summary = summary
+        }
+    }
+}
