@@ -5,80 +5,61 @@ import TreatyModel
 /// ``ValueDecoder``; no JSON text is written and parsed back on the way.
 enum ValueEncoding {
     static func encode<T: Encodable>(_ value: T) throws -> JSONValue {
-        if let json = value as? JSONValue { return json }
-        if let record = value as? Record { return record.json }
-        let slot = Slot()
-        try value.encode(to: ValueEncoder(slot: slot, codingPath: []))
-        return slot.resolved
+        try json(value, codingPath: [])
+    }
+
+    /// One value: primitives, a ``JSONValue`` and a ``Record`` answered here, anything else encoded into a slot.
+    fileprivate static func json<T: Encodable>(_ value: T, codingPath: [CodingKey]) throws -> JSONValue {
+        switch value {
+        case let text as String: return .string(text)
+        case let number as Int: return .int(Int64(number))
+        case let flag as Bool: return .bool(flag)
+        case let number as Double: return .double(number)
+        case let number as Int64: return .int(number)
+        case let json as JSONValue: return json
+        case let record as Record: return record.json
+        default:
+            if let map = value as? any StringKeyed { return try map.json(codingPath: codingPath) }
+            let slot = Slot()
+            try value.encode(to: ValueEncoder(slot: slot, codingPath: codingPath))
+            return slot.resolved
+        }
     }
 }
 
-/// Where one value is being written: nested containers write into slots of their own, read out at the end.
+/// Where one value is being written; a nested container writes into a slot of its own, read out at the end.
 private final class Slot {
-    enum Content {
-        case empty
+    enum Part {
         case value(JSONValue)
-        case object([String: Slot])
-        case array([Slot])
+        case slot(Slot)
+
+        var resolved: JSONValue {
+            switch self {
+            case .value(let value): return value
+            case .slot(let slot): return slot.resolved
+            }
+        }
     }
 
-    var content = Content.empty
+    var single: JSONValue?
+    var object: [String: Part]?
+    var array: [Part]?
 
     var resolved: JSONValue {
-        switch content {
-        case .empty: return .object([:])
-        case .value(let value): return value
-        case .object(let slots): return .object(slots.mapValues(\.resolved))
-        case .array(let slots): return .array(slots.map(\.resolved))
-        }
-    }
-
-    func child(_ key: String) -> Slot {
-        var slots: [String: Slot] = [:]
-        if case .object(let existing) = content { slots = existing }
-        if let slot = slots[key] { return slot }
-        let slot = Slot()
-        slots[key] = slot
-        content = .object(slots)
-        return slot
-    }
-
-    func appended() -> Slot {
-        var slots: [Slot] = []
-        if case .array(let existing) = content { slots = existing }
-        let slot = Slot()
-        slots.append(slot)
-        content = .array(slots)
-        return slot
-    }
-
-    func set(_ value: JSONValue) { content = .value(value) }
-
-    /// A value of any `Encodable`, with the fast paths and primitives answered here.
-    func write<T: Encodable>(_ value: T, codingPath: [CodingKey]) throws {
-        switch value {
-        case let json as JSONValue: set(json)
-        case let record as Record: set(record.json)
-        case let text as String: set(.string(text))
-        case let flag as Bool: set(.bool(flag))
-        case let number as Int: set(.int(Int64(number)))
-        case let number as Int64: set(.int(number))
-        case let number as Double: set(.double(number))
-        case let map as any StringKeyed: try map.write(into: self, codingPath: codingPath)
-        default: try value.encode(to: ValueEncoder(slot: self, codingPath: codingPath))
-        }
+        if let object { return .object(object.mapValues(\.resolved)) }
+        if let array { return .array(array.map(\.resolved)) }
+        return single ?? .object([:])
     }
 }
 
 /// A string-keyed dictionary: its keys are data, written as they are, never put in snake_case.
 private protocol StringKeyed {
-    func write(into slot: Slot, codingPath: [CodingKey]) throws
+    func json(codingPath: [CodingKey]) throws -> JSONValue
 }
 
 extension Dictionary: StringKeyed where Key == String, Value: Encodable {
-    fileprivate func write(into slot: Slot, codingPath: [CodingKey]) throws {
-        if case .object = slot.content {} else { slot.content = .object([:]) }
-        for (key, value) in self { try slot.child(key).write(value, codingPath: codingPath) }
+    fileprivate func json(codingPath: [CodingKey]) throws -> JSONValue {
+        .object(try mapValues { try ValueEncoding.json($0, codingPath: codingPath) })
     }
 }
 
@@ -94,12 +75,12 @@ private struct ValueEncoder: Encoder {
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        if case .object = slot.content {} else { slot.content = .object([:]) }
+        if slot.object == nil { slot.object = [:] }
         return KeyedEncodingContainer(KeyedSlots<Key>(slot: slot, codingPath: codingPath))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
-        if case .array = slot.content {} else { slot.content = .array([]) }
+        if slot.array == nil { slot.array = [] }
         return UnkeyedSlots(slot: slot, codingPath: codingPath)
     }
 
@@ -110,69 +91,83 @@ private struct KeyedSlots<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let slot: Slot
     let codingPath: [CodingKey]
 
-    mutating func encodeNil(forKey key: Key) throws { slot.child(wire(key)).set(.null) }
+    mutating func encodeNil(forKey key: Key) throws { slot.object![wire(key)] = .value(.null) }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        try slot.child(wire(key)).write(value, codingPath: codingPath + [key])
+        slot.object![wire(key)] = .value(try ValueEncoding.json(value, codingPath: codingPath + [key]))
+    }
+
+    private func child(_ key: Key) -> Slot {
+        let child = Slot()
+        slot.object![wire(key)] = .slot(child)
+        return child
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
         -> KeyedEncodingContainer<NestedKey>
     {
-        ValueEncoder(slot: slot.child(wire(key)), codingPath: codingPath + [key]).container(keyedBy: keyType)
+        ValueEncoder(slot: child(key), codingPath: codingPath + [key]).container(keyedBy: keyType)
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
-        ValueEncoder(slot: slot.child(wire(key)), codingPath: codingPath + [key]).unkeyedContainer()
+        ValueEncoder(slot: child(key), codingPath: codingPath + [key]).unkeyedContainer()
     }
 
-    mutating func superEncoder() -> any Encoder { ValueEncoder(slot: slot.child("super"), codingPath: codingPath) }
-    mutating func superEncoder(forKey key: Key) -> any Encoder {
-        ValueEncoder(slot: slot.child(wire(key)), codingPath: codingPath + [key])
+    mutating func superEncoder() -> any Encoder {
+        let child = Slot()
+        slot.object!["super"] = .slot(child)
+        return ValueEncoder(slot: child, codingPath: codingPath)
     }
+
+    mutating func superEncoder(forKey key: Key) -> any Encoder { ValueEncoder(slot: child(key), codingPath: codingPath + [key]) }
 }
 
 private struct UnkeyedSlots: UnkeyedEncodingContainer {
     let slot: Slot
     let codingPath: [CodingKey]
-    var count: Int {
-        if case .array(let slots) = slot.content { return slots.count }
-        return 0
+    var count: Int { slot.array?.count ?? 0 }
+
+    mutating func encodeNil() throws { slot.array!.append(.value(.null)) }
+    mutating func encode<T: Encodable>(_ value: T) throws {
+        slot.array!.append(.value(try ValueEncoding.json(value, codingPath: codingPath)))
     }
 
-    mutating func encodeNil() throws { slot.appended().set(.null) }
-    mutating func encode<T: Encodable>(_ value: T) throws { try slot.appended().write(value, codingPath: codingPath) }
+    private func child() -> Slot {
+        let child = Slot()
+        slot.array!.append(.slot(child))
+        return child
+    }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
-        ValueEncoder(slot: slot.appended(), codingPath: codingPath).container(keyedBy: keyType)
+        ValueEncoder(slot: child(), codingPath: codingPath).container(keyedBy: keyType)
     }
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
-        ValueEncoder(slot: slot.appended(), codingPath: codingPath).unkeyedContainer()
+        ValueEncoder(slot: child(), codingPath: codingPath).unkeyedContainer()
     }
 
-    mutating func superEncoder() -> any Encoder { ValueEncoder(slot: slot.appended(), codingPath: codingPath) }
+    mutating func superEncoder() -> any Encoder { ValueEncoder(slot: child(), codingPath: codingPath) }
 }
 
 private struct SingleSlot: SingleValueEncodingContainer {
     let slot: Slot
     let codingPath: [CodingKey]
 
-    mutating func encodeNil() throws { slot.set(.null) }
-    mutating func encode(_ value: String) throws { slot.set(.string(value)) }
-    mutating func encode(_ value: Bool) throws { slot.set(.bool(value)) }
-    mutating func encode(_ value: Int) throws { slot.set(.int(Int64(value))) }
-    mutating func encode(_ value: Int64) throws { slot.set(.int(value)) }
-    mutating func encode(_ value: Double) throws { slot.set(.double(value)) }
-    mutating func encode(_ value: Float) throws { slot.set(.double(Double(value))) }
+    mutating func encodeNil() throws { slot.single = .null }
+    mutating func encode(_ value: String) throws { slot.single = .string(value) }
+    mutating func encode(_ value: Bool) throws { slot.single = .bool(value) }
+    mutating func encode(_ value: Int) throws { slot.single = .int(Int64(value)) }
+    mutating func encode(_ value: Int64) throws { slot.single = .int(value) }
+    mutating func encode(_ value: Double) throws { slot.single = .double(value) }
+    mutating func encode(_ value: Float) throws { slot.single = .double(Double(value)) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
         // A primitive's own encode(to:) comes back here with itself: answer it, do not recurse.
         switch value {
         case let integer as any BinaryInteger:
-            if let exact = Int64(exactly: integer) { slot.set(.int(exact)) } else { slot.set(.double(Double(integer))) }
-        case let number as any BinaryFloatingPoint: slot.set(.double(Double(number)))
-        default: try slot.write(value, codingPath: codingPath)
+            slot.single = Int64(exactly: integer).map { .int($0) } ?? .double(Double(integer))
+        case let number as any BinaryFloatingPoint: slot.single = .double(Double(number))
+        default: slot.single = try ValueEncoding.json(value, codingPath: codingPath)
         }
     }
 }
