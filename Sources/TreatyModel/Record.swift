@@ -293,15 +293,3 @@ extension Record: Codable {
     }
 }
 
-extension JSONValue {
-    /// The JSON value of any `Encodable`, for putting typed results on the wire.
-    public init<T: Encodable>(encoding value: T) {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        guard let data = try? encoder.encode(value), let json = try? JSONCodec.decode(data) else {
-            self = .null
-            return
-        }
-        self = json
-    }
-}

@@ -10,7 +10,7 @@ struct ChangeSetBound: Sendable {
 }
 
 /// What an import did.
-public struct ImportSummary: Sendable, Hashable, Codable {
+public struct ImportSummary: Sendable, Hashable {
     /// Lines read, blank ones included.
     public var lines = 0
     public var created = 0
@@ -30,11 +30,6 @@ public struct ImportSummary: Sendable, Hashable, Codable {
     public static let staleLinesListed = 20
 
     public init() {}
-
-    enum CodingKeys: String, CodingKey {
-        case lines, created, updated, unchanged, stale, admitted
-        case staleLines = "stale_lines"
-    }
 }
 
 extension TreatyStore {

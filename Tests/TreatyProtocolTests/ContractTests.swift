@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TreatyModel
 
@@ -154,10 +155,18 @@ struct ValueEncoderTests {
             officeName: "Baku", colour: .green, counts: ["lifecycle_event": 2, "camelCase": 1],
             items: [.init(bytesSent: 3, note: nil), .init(bytesSent: -1, note: "x")], lastSeen: nil,
             anything: ["nested": [1, "two", nil]], ratio: 0.25, flag: false)
-        #expect(RPCCoding.json(value) == JSONValue(encoding: value))
+        #expect(RPCCoding.json(value) == foundationJSON(value))
         let status = DerivedStatus(lower: .signed, upper: .inForce)
-        #expect(RPCCoding.json(status) == JSONValue(encoding: status))
+        #expect(RPCCoding.json(status) == foundationJSON(status))
         let record = Record(kind: .agreement, id: "abc", fields: ["title": "A Treaty"])
         #expect(RPCCoding.json(["records": [record]]) == ["records": [record.json]])
     }
+}
+
+/// What Foundation's JSONEncoder writes with snake_case keys, read back: the reference ValueEncoder must match.
+private func foundationJSON<T: Encodable>(_ value: T) -> JSONValue {
+    let encoder = JSONEncoder()
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    guard let data = try? encoder.encode(value), let json = try? JSONCodec.decode(data) else { return .null }
+    return json
 }

@@ -115,11 +115,6 @@ public struct RPCCall: Sendable {
         return value
     }
 
-    /// A day param, `YYYY-MM-DD`.
-    public func day(_ name: String) throws(RPCError) -> Day? {
-        try Self.day(string(name), param: name)
-    }
-
     /// A day param's value, `YYYY-MM-DD`, read: `param` names it in the error.
     public static func day(_ text: String?, param: String) throws(RPCError) -> Day? {
         guard let text else { return nil }
