@@ -133,6 +133,10 @@ struct ValueDecoderTests {
     func widths() throws {
         let json = try JSONCodec.decode(#"{"small": -3, "large": 9000000000, "ratio": 0.5, "list": [1, 2], "maybe": null}"#)
         #expect(try RPCCoding.decode(Numbers.self, from: json) == Numbers(small: -3, large: 9_000_000_000, ratio: 0.5, list: [1, 2], maybe: nil))
+        // Every width is derived as an integer, and an optional one is not required.
+        let schema = ContractSchema.of(Numbers.self)
+        #expect(Set(schema["required"]?.arrayValue?.compactMap(\.stringValue) ?? []) == ["small", "large", "ratio", "list"])
+        #expect(schema["properties"]?["maybe"] == ["type": "integer"] && schema["properties"]?["large"] == ["type": "integer", "minimum": 0])
         let tooBig = try JSONCodec.decode(#"{"small": 300, "large": 1, "ratio": 1, "list": []}"#)
         #expect(throws: ContractError.self) { try RPCCoding.decode(Numbers.self, from: tooBig) }
     }

@@ -19,7 +19,13 @@ public enum ContractSchema {
         }
         if let primitive = primitive(T.self) { return primitive }
         let node = Node()
-        let value = try? T(from: SchemaDecoder(node: node, codingPath: []))
+        let value: T
+        do {
+            value = try T(from: SchemaDecoder(node: node, codingPath: []))
+        } catch {
+            // A shape whose init(from:) refuses the placeholders would publish a wrong schema: stop here instead.
+            preconditionFailure("no schema can be derived for \(T.self): \(error)")
+        }
         var schema = node.schema
         if let shape = T.self as? any RPCShape.Type { schema = annotate(schema, with: shape.fieldNotes) }
         return (schema, value)
@@ -89,14 +95,15 @@ public enum ContractSchema {
         return .object(object)
     }
 
-    /// What one decode asked for.
+    /// What one decode asked for: the properties of a keyed container, or the schema of a single value.
     final class Node {
-        var schema: JSONValue = [:]
+        var isObject = false
         var properties: [String: JSONValue] = [:]
         var required: [String] = []
-        var isObject = false
+        var single: JSONValue = [:]
 
-        func objectSchema() -> JSONValue {
+        var schema: JSONValue {
+            guard isObject else { return single }
             var object: [String: JSONValue] = [
                 "type": "object", "additionalProperties": false, "properties": .object(properties),
             ]
@@ -163,7 +170,6 @@ private struct KeyedSchemaContainer<Key: CodingKey>: KeyedDecodingContainerProto
         let (schema, value) = ContractSchema.derive(type)
         node.properties[name] = schema
         if required { node.required.append(name) }
-        node.schema = node.objectSchema()
         return value
     }
 
@@ -179,34 +185,64 @@ private struct KeyedSchemaContainer<Key: CodingKey>: KeyedDecodingContainerProto
         return nil
     }
 
-    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try decode(Box<Bool>.self, forKey: key).value }
-    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try decodeIfPresent(Box<Bool>.self, forKey: key)?.value }
-    func decode(_ type: String.Type, forKey key: Key) throws -> String { try decode(Box<String>.self, forKey: key).value }
-    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try decodeIfPresent(Box<String>.self, forKey: key)?.value }
-    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try decode(Box<Double>.self, forKey: key).value }
-    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try decodeIfPresent(Box<Double>.self, forKey: key)?.value }
-    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try decode(Box<Float>.self, forKey: key).value }
-    func decodeIfPresent(_ type: Float.Type, forKey key: Key) throws -> Float? { try decodeIfPresent(Box<Float>.self, forKey: key)?.value }
-    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try decode(Box<Int>.self, forKey: key).value }
-    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try decodeIfPresent(Box<Int>.self, forKey: key)?.value }
-    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try decode(Box<Int8>.self, forKey: key).value }
-    func decodeIfPresent(_ type: Int8.Type, forKey key: Key) throws -> Int8? { try decodeIfPresent(Box<Int8>.self, forKey: key)?.value }
-    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try decode(Box<Int16>.self, forKey: key).value }
-    func decodeIfPresent(_ type: Int16.Type, forKey key: Key) throws -> Int16? { try decodeIfPresent(Box<Int16>.self, forKey: key)?.value }
-    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try decode(Box<Int32>.self, forKey: key).value }
-    func decodeIfPresent(_ type: Int32.Type, forKey key: Key) throws -> Int32? { try decodeIfPresent(Box<Int32>.self, forKey: key)?.value }
-    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try decode(Box<Int64>.self, forKey: key).value }
-    func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? { try decodeIfPresent(Box<Int64>.self, forKey: key)?.value }
-    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try decode(Box<UInt>.self, forKey: key).value }
-    func decodeIfPresent(_ type: UInt.Type, forKey key: Key) throws -> UInt? { try decodeIfPresent(Box<UInt>.self, forKey: key)?.value }
-    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try decode(Box<UInt8>.self, forKey: key).value }
-    func decodeIfPresent(_ type: UInt8.Type, forKey key: Key) throws -> UInt8? { try decodeIfPresent(Box<UInt8>.self, forKey: key)?.value }
-    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try decode(Box<UInt16>.self, forKey: key).value }
-    func decodeIfPresent(_ type: UInt16.Type, forKey key: Key) throws -> UInt16? { try decodeIfPresent(Box<UInt16>.self, forKey: key)?.value }
-    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try decode(Box<UInt32>.self, forKey: key).value }
-    func decodeIfPresent(_ type: UInt32.Type, forKey key: Key) throws -> UInt32? { try decodeIfPresent(Box<UInt32>.self, forKey: key)?.value }
-    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try decode(Box<UInt64>.self, forKey: key).value }
-    func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? { try decodeIfPresent(Box<UInt64>.self, forKey: key)?.value }
+    // The standard library's own decodeIfPresent for each primitive would ask decode, marking it required.
+    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? {
+        _ = record(type, key, required: false)
+        return nil
+    }
+    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
+        _ = record(type, key, required: false)
+        return nil
+    }
+    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? {
+        _ = record(type, key, required: false)
+        return nil
+    }
+    func decodeIfPresent(_ type: Float.Type, forKey key: Key) throws -> Float? {
+        _ = record(type, key, required: false)
+        return nil
+    }
+    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? {
+        _ = record(type, key, required: false)
+        return nil
+    }
+    func decodeIfPresent(_ type: Int8.Type, forKey key: Key) throws -> Int8? {
+        _ = record(type, key, required: false)
+        return nil
+    }
+    func decodeIfPresent(_ type: Int16.Type, forKey key: Key) throws -> Int16? {
+        _ = record(type, key, required: false)
+        return nil
+    }
+    func decodeIfPresent(_ type: Int32.Type, forKey key: Key) throws -> Int32? {
+        _ = record(type, key, required: false)
+        return nil
+    }
+    func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? {
+        _ = record(type, key, required: false)
+        return nil
+    }
+    func decodeIfPresent(_ type: UInt.Type, forKey key: Key) throws -> UInt? {
+        _ = record(type, key, required: false)
+        return nil
+    }
+    func decodeIfPresent(_ type: UInt8.Type, forKey key: Key) throws -> UInt8? {
+        _ = record(type, key, required: false)
+        return nil
+    }
+    func decodeIfPresent(_ type: UInt16.Type, forKey key: Key) throws -> UInt16? {
+        _ = record(type, key, required: false)
+        return nil
+    }
+    func decodeIfPresent(_ type: UInt32.Type, forKey key: Key) throws -> UInt32? {
+        _ = record(type, key, required: false)
+        return nil
+    }
+    func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? {
+        _ = record(type, key, required: false)
+        return nil
+    }
+
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
         -> KeyedDecodingContainer<NestedKey>
@@ -231,24 +267,10 @@ private struct SingleSchemaContainer: SingleValueDecodingContainer {
 
     func decodeNil() -> Bool { false }
 
-    func decode(_ type: Bool.Type) throws -> Bool { try decode(Box<Bool>.self).value }
-    func decode(_ type: String.Type) throws -> String { try decode(Box<String>.self).value }
-    func decode(_ type: Double.Type) throws -> Double { try decode(Box<Double>.self).value }
-    func decode(_ type: Float.Type) throws -> Float { try decode(Box<Float>.self).value }
-    func decode(_ type: Int.Type) throws -> Int { try decode(Box<Int>.self).value }
-    func decode(_ type: Int8.Type) throws -> Int8 { try decode(Box<Int8>.self).value }
-    func decode(_ type: Int16.Type) throws -> Int16 { try decode(Box<Int16>.self).value }
-    func decode(_ type: Int32.Type) throws -> Int32 { try decode(Box<Int32>.self).value }
-    func decode(_ type: Int64.Type) throws -> Int64 { try decode(Box<Int64>.self).value }
-    func decode(_ type: UInt.Type) throws -> UInt { try decode(Box<UInt>.self).value }
-    func decode(_ type: UInt8.Type) throws -> UInt8 { try decode(Box<UInt8>.self).value }
-    func decode(_ type: UInt16.Type) throws -> UInt16 { try decode(Box<UInt16>.self).value }
-    func decode(_ type: UInt32.Type) throws -> UInt32 { try decode(Box<UInt32>.self).value }
-    func decode(_ type: UInt64.Type) throws -> UInt64 { try decode(Box<UInt64>.self).value }
 
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
         let (schema, value) = ContractSchema.derive(type)
-        node.schema = schema
+        node.single = schema
         guard let value else {
             throw DecodingError.valueNotFound(type, .init(codingPath: codingPath, debugDescription: "no placeholder"))
         }
@@ -256,14 +278,6 @@ private struct SingleSchemaContainer: SingleValueDecodingContainer {
     }
 }
 
-/// A primitive routed through the generic path, so that one function records every property.
-private struct Box<Value: Decodable>: Decodable, SchemaSpecial {
-    let value: Value
-    init(from decoder: any Decoder) throws { value = try Value(from: decoder) }
-    private init(_ value: Value) { self.value = value }
-    static var specialSchema: JSONValue { ContractSchema.derive(Value.self).schema }
-    static var placeholder: Any { ContractSchema.derive(Value.self).value.map { Box($0) } as Any }
-}
 
 extension Record: SchemaSpecial {
     static var specialSchema: JSONValue {
