@@ -1,13 +1,13 @@
 import TreatyModel
+import TreatyProtocol
 
 /// JSON Schemas for records and their fields, from ``Schema``: the interface document and the daemon's
 /// param checks use the same ones.
 enum RecordSchemas {
-    static let idPattern = "^[a-z0-9-]{1,64}$"
     static let datePattern = "^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
     static let timestampPattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$"
 
-    static let id: JSONValue = ["type": "string", "pattern": .string(idPattern), "description": "A record id, or an unambiguous prefix of one."]
+    static let id: JSONValue = ["type": "string", "pattern": .string(WirePattern.recordID), "description": "A record id, or an unambiguous prefix of one."]
 
     static func field(_ field: Field) -> JSONValue {
         var schema: [String: JSONValue]
@@ -23,8 +23,8 @@ enum RecordSchemas {
         case .boolean: schema = ["type": "boolean"]
         case .date: schema = ["type": "string", "pattern": .string(datePattern)]
         case .choice(let options): schema = ["type": "string", "enum": .array(options.map { .string($0) })]
-        case .reference: schema = ["type": "string", "pattern": .string(idPattern)]
-        case .provisionType: schema = ["type": "string", "pattern": "^[a-z][a-z0-9-]{0,63}$"]
+        case .reference: schema = ["type": "string", "pattern": .string(WirePattern.recordID)]
+        case .provisionType: schema = ["type": "string", "pattern": .string(WirePattern.provisionSlug)]
         }
         var description = field.doc
         if !field.referencedKinds.isEmpty {
@@ -38,7 +38,7 @@ enum RecordSchemas {
     static func record(_ kind: RecordKind) -> JSONValue {
         var properties: [String: JSONValue] = [
             "type": ["type": "string", "enum": [.string(kind.rawValue)]],
-            "id": ["type": "string", "pattern": .string(idPattern)],
+            "id": ["type": "string", "pattern": .string(WirePattern.recordID)],
             "short_id": ["type": "string", "maxLength": 64, "description": "The shortest unambiguous prefix of id now."],
             "created_at": ["type": "string", "pattern": .string(timestampPattern)],
             "created_office": ["type": "string"], "created_user": ["type": "string"],

@@ -7,7 +7,7 @@ import TreatySync
 
 /// This office's identity, the offices table, bundles in and out, sync status and conflicts.
 enum SyncMethods {
-    static let officeID: JSONValue = ["type": "string", "pattern": "^[0-9a-f]{64}$"]
+    static let officeID: JSONValue = ["type": "string", "pattern": .string(WirePattern.officeID)]
 
     static func all(_ store: TreatyStore, peers: PeerService, examples: ExampleIDs, transfers: BundleTransfers) -> [RPCMethod] {
         [

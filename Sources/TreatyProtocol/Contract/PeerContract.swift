@@ -1,7 +1,5 @@
 import TreatyModel
 
-private let officeID: JSONValue = ["pattern": "^[0-9a-f]{64}$"]
-
 extension RPC {
     /// What one peer's connections moved since treatyd started.
     public struct Traffic: RPCShape, Equatable {
@@ -59,7 +57,7 @@ extension RPC {
             self.traffic = traffic
         }
         public static let fieldNotes: [String: JSONValue] = [
-            "office": officeID,
+            "office": note(pattern: WirePattern.officeID),
             "lags": ["description": "Per origin office, how many change sets this office holds that the peer lacks."],
             "behind": ["description": "What this office holds that the peer lacks, as far as this office knows."],
         ]
@@ -79,7 +77,7 @@ extension RPC {
             public static let fieldNotes: [String: JSONValue] = [
                 "name": ["pattern": "^\\S{1,64}$", "description": "A short name for it, kept at this office only."],
                 "address": ["description": "HOST:PORT of its treatyd --listen."],
-                "office": ["pattern": "^[0-9a-f]{64}$", "description": "Its office id, as its `treaty identity` prints."],
+                "office": note(pattern: WirePattern.officeID, "Its office id, as its `treaty identity` prints."),
             ]
         }
         public typealias Result = Peer

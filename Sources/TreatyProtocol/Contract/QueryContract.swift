@@ -1,20 +1,10 @@
 import TreatyModel
 
-private let recordID: JSONValue = ["pattern": "^[a-z0-9-]{1,64}$"]
-private let day: JSONValue = ["pattern": "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"]
-private let provisionSlug: JSONValue = ["pattern": "^[a-z][a-z0-9-]{0,63}$"]
-
-private func note(_ base: JSONValue, _ description: String) -> JSONValue {
-    var object = base.objectValue ?? [:]
-    object["description"] = .string(description)
-    return .object(object)
-}
-
 /// Params that name one record.
 public struct RecordParams: RPCShape {
     public var id: String
     public init(id: String) { self.id = id }
-    public static let fieldNotes: [String: JSONValue] = ["id": note(recordID, "The record (id or unambiguous prefix).")]
+    public static let fieldNotes: [String: JSONValue] = ["id": note(pattern: WirePattern.recordID, "The record (id or unambiguous prefix).")]
 }
 
 /// Params that name an agreement and a day.
@@ -26,7 +16,7 @@ public struct AgreementOnDay: RPCShape {
         self.asOf = asOf
     }
     public static let fieldNotes: [String: JSONValue] = [
-        "id": note(recordID, "The agreement."), "as_of": note(day, "The day statuses are computed for (today)."),
+        "id": note(pattern: WirePattern.recordID, "The agreement."), "as_of": note(pattern: WirePattern.day, "The day statuses are computed for (today)."),
     ]
 }
 
@@ -121,7 +111,7 @@ extension RPC {
             }
             public static let fieldNotes: [String: JSONValue] = [
                 "days": ["minimum": 0, "description": "At least this many days waiting (0)."],
-                "as_of": note(day, "Counted to this day (today)."),
+                "as_of": note(pattern: WirePattern.day, "Counted to this day (today)."),
             ]
         }
         public struct Result: RPCShape {
@@ -144,9 +134,9 @@ extension RPC {
                 self.includeObservers = includeObservers
             }
             public static let fieldNotes: [String: JSONValue] = [
-                "organization": note(recordID, "The organisation (an actor)."),
-                "provision": note(provisionSlug, "A provision type slug, or another spelling of a built-in one (defence)."),
-                "on": note(day, "The day (today)."), "include_observers": ["description": "Count observers as members too."],
+                "organization": note(pattern: WirePattern.recordID, "The organisation (an actor)."),
+                "provision": note(pattern: WirePattern.provisionSlug, "A provision type slug, or another spelling of a built-in one (defence)."),
+                "on": note(pattern: WirePattern.day, "The day (today)."), "include_observers": ["description": "Count observers as members too."],
             ]
         }
         public typealias Result = GapsReport
@@ -173,9 +163,9 @@ extension RPC {
             }
             public static let fieldNotes: [String: JSONValue] = [
                 "actors": ["description": "The states."],
-                "organization": note(recordID, "Or: an organisation whose member states to take."),
-                "provision": note(provisionSlug, "Only agreements carrying it."),
-                "on": note(day, "The day for standings (today)."),
+                "organization": note(pattern: WirePattern.recordID, "Or: an organisation whose member states to take."),
+                "provision": note(pattern: WirePattern.provisionSlug, "Only agreements carrying it."),
+                "on": note(pattern: WirePattern.day, "The day for standings (today)."),
             ]
         }
         public typealias Result = AgreementNetwork
@@ -196,7 +186,7 @@ extension RPC {
             }
             public static let fieldNotes: [String: JSONValue] = [
                 "actors": ["description": "The states."],
-                "organization": note(recordID, "Or: an organisation whose member states (ever) to take."),
+                "organization": note(pattern: WirePattern.recordID, "Or: an organisation whose member states (ever) to take."),
                 "from": ["minimum": 1, "description": "First year."], "to": ["minimum": 1, "description": "Last year."],
             ]
         }
@@ -219,8 +209,8 @@ extension RPC {
             }
             public static let fieldNotes: [String: JSONValue] = [
                 "open": ["description": "Only open ones."],
-                "due_by": note(day, "Only those whose deadline falls by this day."),
-                "person": note(recordID, "Only this speaker's."),
+                "due_by": note(pattern: WirePattern.day, "Only those whose deadline falls by this day."),
+                "person": note(pattern: WirePattern.recordID, "Only this speaker's."),
             ]
         }
         public struct Result: RPCShape {
@@ -254,7 +244,7 @@ extension RPC {
                 "since": ["minLength": 10, "description": "A day (YYYY-MM-DD) or a time."],
                 "office": ["minLength": 1, "description": "Only changes from this office (name, id or prefix)."],
                 "user": ["minLength": 1, "description": "Only changes by this user."],
-                "record": note(recordID, "Only changes to this record."),
+                "record": note(pattern: WirePattern.recordID, "Only changes to this record."),
                 "limit": ["minimum": 1, "maximum": 100000, "description": "The newest this many (1000)."],
             ]
         }

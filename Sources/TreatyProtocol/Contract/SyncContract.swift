@@ -7,8 +7,7 @@ public enum RPC {}
 /// Office id to the highest sequence number held from it.
 public typealias RPCVersionVector = [String: Int]
 
-private let officeID: JSONValue = ["pattern": "^[0-9a-f]{64}$"]
-private let token: JSONValue = ["pattern": "^[0-9a-z]{20}$"]
+private let officeID = note(pattern: WirePattern.officeID)
 private let base64: JSONValue = ["contentEncoding": "base64"]
 
 extension RPC {
@@ -109,7 +108,7 @@ extension RPC {
                 self.digest = digest
             }
             public static let fieldNotes: [String: JSONValue] = [
-                "office": officeID, "digest": ["pattern": "^[0-9a-f]{64}$"],
+                "office": officeID, "digest": note(pattern: WirePattern.sha256),
                 "vector": ["description": "Office id to the highest sequence number held from it."],
             ]
         }
@@ -187,7 +186,7 @@ extension RPC {
                 self.bytes = bytes
                 self.since = since
             }
-            public static let fieldNotes: [String: JSONValue] = ["export": token]
+            public static let fieldNotes: [String: JSONValue] = ["export": note(pattern: WirePattern.token)]
         }
     }
 
@@ -201,7 +200,7 @@ extension RPC {
                 self.offset = offset
             }
             public static let fieldNotes: [String: JSONValue] = [
-                "export": ["pattern": "^[0-9a-z]{20}$", "description": "From sync.export.begin."],
+                "export": note(pattern: WirePattern.token, "From sync.export.begin."),
                 "offset": ["minimum": 0, "description": "Where to read from."],
             ]
         }
@@ -225,7 +224,7 @@ extension RPC {
             public var export: String
             public init(export: String) { self.export = export }
             public static let fieldNotes: [String: JSONValue] = [
-                "export": ["pattern": "^[0-9a-z]{20}$", "description": "From sync.export.begin."]
+                "export": note(pattern: WirePattern.token, "From sync.export.begin.")
             ]
         }
         public typealias Result = RPCEmpty
@@ -236,7 +235,7 @@ extension RPC {
         public var `import`: String
         public init(import token: String) { self.import = token }
         public static let fieldNotes: [String: JSONValue] = [
-            "import": ["pattern": "^[0-9a-z]{20}$", "description": "From sync.import.begin."]
+            "import": note(pattern: WirePattern.token, "From sync.import.begin.")
         ]
     }
 
@@ -255,7 +254,7 @@ extension RPC {
                 self.data = data
             }
             public static let fieldNotes: [String: JSONValue] = [
-                "import": ["pattern": "^[0-9a-z]{20}$", "description": "From sync.import.begin."],
+                "import": note(pattern: WirePattern.token, "From sync.import.begin."),
                 "data": ["contentEncoding": "base64", "description": "The next piece, base64."],
             ]
         }
@@ -293,7 +292,7 @@ extension RPC {
             public var record: String?
             public init(record: String? = nil) { self.record = record }
             public static let fieldNotes: [String: JSONValue] = [
-                "record": ["pattern": "^[a-z0-9-]{1,64}$", "description": "Only this record's (id or prefix)."]
+                "record": note(pattern: WirePattern.recordID, "Only this record's (id or prefix).")
             ]
         }
         public struct Conflict: RPCShape {

@@ -57,7 +57,7 @@ extension RPC {
             public var id: String?
             public init(id: String? = nil) { self.id = id }
             public static let fieldNotes: [String: JSONValue] = [
-                "id": ["pattern": "^[a-z0-9-]{1,64}$", "description": "Only changes to this record."]
+                "id": note(pattern: WirePattern.recordID, "Only changes to this record.")
             ]
         }
         public struct Result: RPCShape {

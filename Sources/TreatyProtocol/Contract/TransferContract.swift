@@ -1,6 +1,6 @@
 import TreatyModel
 
-private let tokenNote: JSONValue = ["pattern": "^[a-z0-9]{20}$", "description": "From import.begin."]
+private let tokenNote = note(pattern: WirePattern.token, "From import.begin.")
 
 extension RPC {
     /// What an import did (or, with `dry_run`, would do).
