@@ -40,6 +40,8 @@ public enum ContractSchema {
 
     /// The wire name of a Swift property name, as `JSONEncoder`'s `.convertToSnakeCase` writes it.
     public static func wireName(_ name: String) -> String {
+        // Most names have no capital letter: they are their own wire name (this runs for every key read or written).
+        if !name.utf8.contains(where: { $0 >= 65 && $0 <= 90 || $0 >= 128 }) { return name }
         var words: [String] = []
         var word = ""
         let characters = Array(name)

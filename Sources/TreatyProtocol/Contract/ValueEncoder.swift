@@ -63,12 +63,6 @@ extension Dictionary: StringKeyed where Key == String, Value: Encodable {
     }
 }
 
-/// The wire name of a key: as written when it has no capital letter (most), else in snake_case.
-private func wire(_ key: CodingKey) -> String {
-    let name = key.stringValue
-    return name.utf8.contains(where: { $0 >= 65 && $0 <= 90 }) ? ContractSchema.wireName(name) : name
-}
-
 private struct ValueEncoder: Encoder {
     let slot: Slot
     let codingPath: [CodingKey]
@@ -91,15 +85,15 @@ private struct KeyedSlots<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let slot: Slot
     let codingPath: [CodingKey]
 
-    mutating func encodeNil(forKey key: Key) throws { slot.object![wire(key)] = .value(.null) }
+    mutating func encodeNil(forKey key: Key) throws { slot.object![ContractSchema.wireName(key.stringValue)] = .value(.null) }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        slot.object![wire(key)] = .value(try ValueEncoding.json(value, codingPath: codingPath + [key]))
+        slot.object![ContractSchema.wireName(key.stringValue)] = .value(try ValueEncoding.json(value, codingPath: codingPath + [key]))
     }
 
     private func child(_ key: Key) -> Slot {
         let child = Slot()
-        slot.object![wire(key)] = .slot(child)
+        slot.object![ContractSchema.wireName(key.stringValue)] = .slot(child)
         return child
     }
 
