@@ -8,12 +8,22 @@
 ///
 /// Ed25519 arithmetic (signing, verifying, deriving a public key) needs more stack in debug builds than the
 /// dispatch threads that run database work have; it crashed there. Signing and checking change sets go
-/// through here wherever they are called from. Costs a thread start (tens of microseconds).
+/// through here wherever they are called from. Costs a thread start (tens of microseconds), except on a thread
+/// started by ``startThread(_:)``, which has the large stack already.
 public enum LargeStack {
     public static let size = 8 << 20
 
+    /// Marks the threads that have the large stack (set on each, never cleared).
+    private static let onLargeStack: pthread_key_t = {
+        var key = pthread_key_t()
+        precondition(pthread_key_create(&key, nil) == 0, "no thread-specific key left")
+        return key
+    }()
+
+    /// Runs `body` with the large stack: right here on a thread that has it, else on a new thread it waits for.
     public static func run<T>(_ body: () throws -> T) throws -> T {
-        try withoutActuallyEscaping(body) { body in
+        if pthread_getspecific(onLargeStack) != nil { return try body() }
+        return try withoutActuallyEscaping(body) { body in
             var result: Result<T, any Error>?
             let job = Job {
                 result = Result { try body() }
@@ -34,6 +44,12 @@ public enum LargeStack {
         }
     }
 
+    /// Starts a thread with the large stack that runs `body` and ends with it: for a worker that lives across
+    /// many calls (``run(_:)`` on it costs nothing). False when no thread could be made.
+    public static func startThread(_ body: @escaping @Sendable () -> Void) -> Bool {
+        start(Job(body), detached: true) != nil
+    }
+
     /// Starts `job` on a thread with the large stack; nil when no thread could be made (then nothing ran).
     private static func start(_ job: Job, detached: Bool) -> pthread_t? {
         var attributes = pthread_attr_t()
@@ -50,6 +66,7 @@ public enum LargeStack {
         let rc = pthread_create(
             &thread, &attributes,
             { context in
+                pthread_setspecific(LargeStack.onLargeStack, UnsafeRawPointer(bitPattern: 1))
                 Unmanaged<Job>.fromOpaque(context!).takeRetainedValue().work()
                 return nil
             }, context)
