@@ -32,6 +32,22 @@ extension TreatyStore {
         }
     }
 
+    /// ``getWithShortID(_:kind:)`` read right here, on a connection of the calling thread's own: for a thread that
+    /// answers many point reads and lives as long as the store (an event loop), where a record read costs no thread
+    /// switch. Not for cooperative threads or a pool's: each thread that calls it keeps a connection open.
+    public func getHere(_ idOrPrefix: String, kind: RecordKind? = nil) throws(StoreError)
+        -> (record: TreatyModel.Record, shortID: String)
+    {
+        do {
+            return try threadReaders.read { db in
+                let record = try Self.fetch(db, idOrPrefix, kind: kind)
+                return (record, try Resolve.shortIDs(db, [record.id])[record.id] ?? record.id)
+            }
+        } catch {
+            throw StoreError.wrap(error)
+        }
+    }
+
     /// Changes fields of the record at `version`; a null clears a field.
     ///
     /// - Throws: ``StoreError/staleVersion(id:given:current:)`` when the record changed since `version`.

@@ -17,6 +17,8 @@ public final class TreatyStore: Sendable {
     /// This office.
     public let office: OfficeIdentity
     let pool: DatabasePool
+    /// Connections of the threads that read here and now (``getHere(_:kind:)``).
+    let threadReaders: ThreadReaders
     let clock: @Sendable () -> Int64
     let options: StoreOptions
     /// The record tables as this store lays them out (``StoreOptions/recordSchema``).
@@ -124,6 +126,7 @@ public final class TreatyStore: Sendable {
         self.layout = layout
         self.interruption = interruption
         batcher = WriteBatcher(pool: pool, office: office, layout: layout, feed: changes, clock: clock)
+        threadReaders = ThreadReaders(path: path)
     }
 
     /// Ends every read running now or started later with an error (a long search, when the daemon stops); writes
@@ -156,6 +159,7 @@ public final class TreatyStore: Sendable {
     public func close() throws(StoreError) {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         heldRelease.cancel()
+        threadReaders.close()
         do {
             _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
             try pool.close()

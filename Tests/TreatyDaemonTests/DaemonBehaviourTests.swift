@@ -38,6 +38,26 @@ struct DaemonBehaviourTests {
         await client.close()
     }
 
+    @Test("Writes a client pipelines and then hangs up on are all committed, in the order sent")
+    func writesBeforeHangUp() async throws {
+        let daemon = try await DaemonProcess()
+        do {
+            let socket = try RawSocket(path: daemon.socketPath)
+            socket.write((0..<20).map { #"{"jsonrpc":"2.0","method":"person.add","params":{"name":"Hung up \#($0)"},"id":\#($0)}"# }
+                .joined(separator: "\n") + "\n")
+        }  // closed here, before any answer is read
+        let client = try await daemon.client()
+        var names: [String] = []
+        for _ in 0..<100 where names.count < 20 {
+            let listed = try await client.call("changes.list", ["limit": 100])
+            names = (listed["changes"]?.arrayValue ?? []).sorted { ($0["seq"]?.intValue ?? 0) < ($1["seq"]?.intValue ?? 0) }
+                .compactMap { $0["label"]?.stringValue }.filter { $0.hasPrefix("Hung up") }
+            if names.count < 20 { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(names == (0..<20).map { "Hung up \($0)" })
+        await client.close()
+    }
+
     @Test("A client that stops reading is dropped past the output cap while others are served")
     func slowReaderIsDropped() async throws {
         let daemon = try await DaemonProcess(config: ["max_queued_bytes": 1_048_576])

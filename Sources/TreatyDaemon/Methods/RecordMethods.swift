@@ -1,3 +1,4 @@
+import NIOPosix
 import TreatyModel
 import TreatyProtocol
 import TreatyStore
@@ -33,7 +34,11 @@ enum RecordMethods {
                 example: ["id": .string(examples.existing(kind))]
             ) { call throws(RPCError) in
                 let id = try call.required("id")
-                let (record, short) = try await call.store { try await store.getWithShortID(id, kind: kind) }
+                let (record, short) = try await call.store {
+                    // On an event loop, on the loop's own connection: no hop to the pool and back.
+                    if MultiThreadedEventLoopGroup.currentEventLoop != nil { return try store.getHere(id, kind: kind) }
+                    return try await store.getWithShortID(id, kind: kind)
+                }
                 return record.json(shortID: short)
             },
             RPCMethod(

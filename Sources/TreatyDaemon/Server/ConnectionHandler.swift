@@ -13,10 +13,8 @@ import TreatyProtocol
 final class ConnectionHandler: ChannelInboundHandler, Sendable {
     typealias InboundIn = LineFrame
 
-    private let dispatcher: Dispatcher
     private let session: Session
-    private let lines: AsyncStream<Data>
-    private let input: AsyncStream<Data>.Continuation
+    private let worker: ConnectionWorker
     private let onClose: @Sendable () -> Void
     private let maxLineBytes: Int
     private let backlog: Backlog
@@ -26,25 +24,23 @@ final class ConnectionHandler: ChannelInboundHandler, Sendable {
         onClose: @escaping @Sendable () -> Void
     ) {
         self.maxLineBytes = maxLineBytes
-        self.dispatcher = dispatcher
         self.session = session
         self.onClose = onClose
-        (lines, input) = AsyncStream.makeStream(of: Data.self)
         backlog = Backlog(channel: channel)
-        let worker = ConnectionWorker(
+        worker = ConnectionWorker(
             eventLoop: channel.eventLoop, dispatcher: dispatcher, session: session, writer: writer, backlog: backlog)
-        let lines = self.lines
-        Task { await worker.serve(lines) }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .line(let buffer):
-            input.yield(Data(buffer.readableBytesView))
+            let line = Data(buffer.readableBytesView)
             backlog.added()
+            // The worker runs on this event loop: the line goes straight to it, with no hop to another thread.
+            worker.assumeIsolated { $0.received(line) }
         case .tooLong:
             // One error, then close: the rest of the line cannot be framed.
-            input.finish()
+            worker.assumeIsolated { $0.finish() }
             let error = RPCError.application(
                 .lineTooLong, "a line may be at most \(maxLineBytes) bytes; closing the connection",
                 details: ["limit": .int(Int64(maxLineBytes))])
@@ -58,7 +54,7 @@ final class ConnectionHandler: ChannelInboundHandler, Sendable {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        input.finish()
+        worker.assumeIsolated { $0.finish() }
         session.close()
         onClose()
         context.fireChannelInactive()
@@ -86,16 +82,36 @@ actor ConnectionWorker {
         self.backlog = backlog
     }
 
+    /// Lines read and not yet answered (the backlog bounds them), oldest first.
+    private var waiting = CircularBuffer<Data>()
+    private var serving = false
+    private var finished = false
+
     nonisolated var unownedExecutor: UnownedSerialExecutor { eventLoop.executor.asUnownedSerialExecutor() }
 
-    func serve(_ lines: AsyncStream<Data>) async {
-        for await line in lines {
+    /// Queues a line; starts answering unless a line is being answered now.
+    func received(_ line: Data) {
+        guard !finished else { return }
+        waiting.append(line)
+        guard !serving else { return }
+        serving = true
+        Task { await self.serve() }
+    }
+
+    /// No more lines will be taken; those queued are still answered (as a write sent just before a close is).
+    func finish() {
+        finished = true
+    }
+
+    private func serve() async {
+        while let line = waiting.popFirst() {
             if let answer = await dispatcher.answer(line, session: session) {
                 await writer.answer(answer)
             }
             session.replied()
             backlog.answered()
         }
+        serving = false
     }
 }
 
