@@ -12,6 +12,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-100000}
+RUNS=${RUNS:-5}
+median() { python3 -c "import statistics, sys; print(statistics.median(float(x) for x in sys.argv[1:]))" "$@"; }
 work=$(mktemp -d /tmp/treaty-bench.XXXXXX)
 trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null || true; rm -rf "$work"' EXIT
 swift build -c release --static-swift-stdlib >/dev/null
@@ -31,12 +33,19 @@ for _ in $(seq 100); do [ -S "$work/redis.sock" ] && break; sleep 0.1; done
 redis-cli -s "$work/redis.sock" set key:1 "$(head -c 400 "$work/agreements.jsonl")" >/dev/null
 
 echo
-echo "agreement.get over the socket, 20000 requests per run (req/s, p50 ms, p99 ms), beside Redis GET"
+echo "agreement.get over the socket, 20000 requests per run (req/s, p50 ms, p99 ms), beside Redis GET;"
+echo "each figure the median of $RUNS interleaved runs (RUNS=N to change)"
 printf "%-8s %10s %8s %8s | %10s %8s %8s | %s\n" clients treatyd p50 p99 redis p50 p99 "treatyd/redis"
 for c in 1 16 50; do
-  read -r rps p50 p99 < <("$work/rpcbench" "$work/treaty.sock" "$c" $((20000 / c)) agreement.get '{"id":"%s"}' "$work/ids.txt")
-  IFS=, read -r _ rrps _ _ rp50 _ rp99 _ < <(redis-benchmark -s "$work/redis.sock" -t get -n 100000 -c "$c" -r 1 --csv | tail -1 | tr -d '"')
-  printf "%-8s %10s %8s %8s | %10.0f %8s %8s | %.2f\n" "$c" "$rps" "$p50" "$p99" "$rrps" "$rp50" "$rp99" "$(python3 -c "print($rps / $rrps)")"
+  t=(); t50=(); t99=(); r=(); r50=(); r99=()
+  for _ in $(seq "$RUNS"); do
+    read -r rps p50 p99 < <("$work/rpcbench" "$work/treaty.sock" "$c" $((20000 / c)) agreement.get '{"id":"%s"}' "$work/ids.txt")
+    IFS=, read -r _ rrps _ _ rp50 _ rp99 _ < <(redis-benchmark -s "$work/redis.sock" -t get -n 100000 -c "$c" -r 1 --csv | tail -1 | tr -d '"')
+    t+=("$rps"); t50+=("$p50"); t99+=("$p99"); r+=("$rrps"); r50+=("$rp50"); r99+=("$rp99")
+  done
+  rps=$(median "${t[@]}"); rrps=$(median "${r[@]}")
+  printf "%-8s %10.0f %8s %8s | %10.0f %8s %8s | %.2f\n" "$c" "$rps" "$(median "${t50[@]}")" "$(median "${t99[@]}")" \
+    "$rrps" "$(median "${r50[@]}")" "$(median "${r99[@]}")" "$(python3 -c "print($rps / $rrps)")"
 done
 
 echo

@@ -5,6 +5,8 @@ import TreatyModel
 public struct SearchHit: Sendable, Hashable {
     public let kind: RecordKind
     public let id: String
+    /// The shortest prefix of the id that names this record alone, read in the same transaction.
+    public var shortID: String
     public let label: String
     public let passage: String
     /// True when a query word matched as written (case and diacritics aside), not only by transliteration.
@@ -176,11 +178,16 @@ enum SearchIndex {
             let text = try document(db, record)
             let (passage, exact) = passage(in: text, exact: Set(exactWords), phonetic: Set(phoneticWords.joined()))
             hits.append(
-                SearchHit(kind: kind, id: id, label: record.label, passage: passage, exact: exact, score: row["score"]))
+                SearchHit(
+                    kind: kind, id: id, shortID: id, label: record.label, passage: passage, exact: exact,
+                    score: row["score"]))
         }
         // Exact spellings first, then by score; ties by id so the order is stable.
         hits.sort { ($0.exact ? 0 : 1, $0.score, $0.id) < ($1.exact ? 0 : 1, $1.score, $1.id) }
-        return Array(hits.prefix(limit))
+        var shown = Array(hits.prefix(limit))
+        let shorts = try Resolve.shortIDs(db, shown.map(\.id))
+        for index in shown.indices { shown[index].shortID = shorts[shown[index].id] ?? shown[index].id }
+        return shown
     }
 
     /// Counts in SQLite until the read is interrupted (``StoreOptions/slowSearchForTests``).
@@ -201,19 +208,16 @@ enum SearchIndex {
 
     /// A window of words around the first match, the match in brackets; and whether it matched exactly.
     static func passage(in text: String, exact: Set<String>, phonetic: Set<String>) -> (String, Bool) {
-        let words = text.split(whereSeparator: \.isWhitespace)
-        var found: Int?
-        var isExact = false
-        for (index, word) in words.enumerated() {
-            let parts = NameFolding.words(of: String(word))
-            if parts.contains(where: { exact.contains(foldCaseAndMarks($0)) }) {
-                found = index
-                isExact = true
-                break
-            }
-            if found == nil, parts.contains(where: { NameFolding.phoneticKeys($0).contains(where: phonetic.contains) }) {
-                found = index
-            }
+        // Split by scalars: splitting by Characters (grapheme clusters) cost a fifth of a rare word's search.
+        let words = text.unicodeScalars.split(whereSeparator: \.properties.isWhitespace).map(Substring.init)
+        // The first word written as asked, else the first that sounds like it. Phonetic keys cost far more than
+        // folding case, so they are computed only when no word matches as written (they were for every word
+        // before the match: a third of a rare word's search).
+        let parts = words.lazy.map { NameFolding.words(of: String($0)) }
+        var found = parts.firstIndex { $0.contains { exact.contains(foldCaseAndMarks($0)) } }
+        let isExact = found != nil
+        if found == nil {
+            found = parts.firstIndex { $0.contains { NameFolding.phoneticKeys($0).contains(where: phonetic.contains) } }
         }
         guard let hit = found else { return (words.prefix(16).joined(separator: " "), false) }
         let start = max(0, hit - 6)

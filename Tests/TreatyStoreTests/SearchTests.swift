@@ -39,6 +39,11 @@ struct SearchTests {
         let byEnglish = try await fixture.store.search("Shusha")
         #expect(byEnglish.map(\.id) == [english.id, native.id])
         #expect(byEnglish.map(\.exact) == [true, false])
+        // Each hit carries its short id, read in the search's own transaction.
+        for hit in byEnglish {
+            #expect(hit.id.hasPrefix(hit.shortID) && hit.shortID.count < hit.id.count)
+            #expect(try await fixture.store.get(hit.shortID).id == hit.id)
+        }
         let byNative = try await fixture.store.search("Şuşa")
         #expect(byNative.map(\.id) == [native.id, english.id])
     }

@@ -15,11 +15,10 @@ enum QueryMethods {
                 let hits = try await call.store {
                     try await store.search(params.query, kinds: kinds.isEmpty ? nil : kinds, limit: params.limit ?? 20)
                 }
-                let shorts = try await call.store { try await store.shortIDs(hits.map(\.id)) }
                 return .init(
                     hits: hits.map {
                         .init(
-                            kind: $0.kind, id: $0.id, shortId: shorts[$0.id] ?? $0.id, label: $0.label, passage: $0.passage,
+                            kind: $0.kind, id: $0.id, shortId: $0.shortID, label: $0.label, passage: $0.passage,
                             exact: $0.exact, score: $0.score)
                     })
             },
