@@ -34,12 +34,7 @@ enum RecordMethods {
                 example: ["id": .string(examples.existing(kind))]
             ) { call throws(RPCError) in
                 let id = try call.required("id")
-                let (record, short) = try await call.store {
-                    // On an event loop, on the loop's own connection: no hop to the pool and back.
-                    if MultiThreadedEventLoopGroup.currentEventLoop != nil { return try store.getHere(id, kind: kind) }
-                    return try await store.getWithShortID(id, kind: kind)
-                }
-                return record.json(shortID: short)
+                return try await pointRead(store, id, kind: kind)
             },
             RPCMethod(
                 "\(name).update", "Changes fields of \(Grammar.a(name)). Names the version it edits: an outdated one gets stale_version.",
@@ -103,9 +98,18 @@ enum RecordMethods {
             params: [.init("id", RecordSchemas.id, required: true, "The id or a prefix.")], result: RecordSchemas.anyRecord,
             example: ["id": .string(examples.existing(.person))]
         ) { call throws(RPCError) in
-            let id = try call.required("id")
-            return try await withShortIDs(store, try await call.store { try await store.get(id) })
+            return try await pointRead(store, try call.required("id"), kind: nil)
         }
+    }
+
+    /// One record by id or prefix with its short id: on an event loop, read on the loop's own connection (no hop
+    /// to the pool's readers and back), elsewhere from the pool.
+    static func pointRead(_ store: TreatyStore, _ id: String, kind: RecordKind?) async throws(RPCError) -> JSONValue {
+        let (record, short) = try await RPCCall.storeCall {
+            if MultiThreadedEventLoopGroup.currentEventLoop != nil { return try store.getHere(id, kind: kind) }
+            return try await store.getWithShortID(id, kind: kind)
+        }
+        return record.json(shortID: short)
     }
 
     /// A record's JSON with its short id (one more read).
