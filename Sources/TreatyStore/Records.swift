@@ -48,6 +48,15 @@ extension TreatyStore {
         }
     }
 
+    /// ``shortIDs(_:)`` read right here, on the calling thread's own connection (see ``getHere(_:kind:)``).
+    public func shortIDsHere(_ ids: [String]) throws(StoreError) -> [String: String] {
+        do {
+            return try threadReaders.read { db in try Resolve.shortIDs(db, ids) }
+        } catch {
+            throw StoreError.wrap(error)
+        }
+    }
+
     /// Changes fields of the record at `version`; a null clears a field.
     ///
     /// - Throws: ``StoreError/staleVersion(id:given:current:)`` when the record changed since `version`.

@@ -26,6 +26,9 @@ final class ThreadReaders: Sendable {
             var config = Configuration()
             config.qos = .default
             config.readonly = true
+            // A reader waits only in the rare moment the WAL's index is rebuilt; a short bound, as the thread is an
+            // event loop that serves other clients too.
+            config.busyMode = .timeout(1)
             let connection = try DatabaseQueue(path: path, configuration: config)
             connections[thread] = connection
             return connection

@@ -6,7 +6,7 @@ import TreatyModel
 
 @Suite("Point reads on a thread's own connection")
 struct ThreadReadersTests {
-    @Test("getHere answers as getWithShortID does, sees each write as soon as it commits, and names what is missing")
+    @Test("getHere and shortIDsHere answer as the pool's reads do, sees each write as soon as it commits, and names what is missing")
     func getHere() async throws {
         let fixture = try StoreFixture()
         let store = fixture.store
@@ -15,6 +15,7 @@ struct ThreadReadersTests {
         let first = try store.getHere(person.id)
         #expect(first.record == person)
         #expect(first.shortID == (try await store.getWithShortID(person.id)).shortID)
+        #expect(try store.shortIDsHere([person.id]) == (try await store.shortIDs([person.id])))
         let edited = try await store.update(person.id, version: 1, set: ["note": "President"], user: "ana")
         #expect(try store.getHere(String(person.id.prefix(10)), kind: .person).record == edited)
         #expect(throws: StoreError.notFound("nobody0000000000000")) { try store.getHere("nobody0000000000000") }

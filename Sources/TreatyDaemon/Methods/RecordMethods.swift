@@ -112,9 +112,14 @@ enum RecordMethods {
         return record.json(shortID: short)
     }
 
-    /// A record's JSON with its short id (one more read).
+    /// A record's JSON with its short id (one more read; on an event loop, on the loop's own connection: one
+    /// record's short id is a lookup or two, where a list's could hold the loop up).
     static func withShortIDs(_ store: TreatyStore, _ record: Record) async throws(RPCError) -> JSONValue {
-        try await withShortIDs(store, [record]).arrayValue?.first ?? .null
+        let short = try await RPCCall.storeCall {
+            if MultiThreadedEventLoopGroup.currentEventLoop != nil { return try store.shortIDsHere([record.id]) }
+            return try await store.shortIDs([record.id])
+        }
+        return record.json(shortID: short[record.id])
     }
 
     static func withShortIDs(_ store: TreatyStore, _ records: [Record]) async throws(RPCError) -> JSONValue {
