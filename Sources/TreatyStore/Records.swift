@@ -22,38 +22,13 @@ extension TreatyStore {
         try await read { db in try Self.fetch(db, idOrPrefix, kind: kind) }
     }
 
-    /// The record with this id or prefix and its short id, read in one go.
-    public func getWithShortID(_ idOrPrefix: String, kind: RecordKind? = nil) async throws(StoreError)
-        -> (record: TreatyModel.Record, shortID: String)
+    /// The record with this id or prefix and its short id, read in one go (`onThisThread`: see ``read(onThisThread:_:)``).
+    public func getWithShortID(_ idOrPrefix: String, kind: RecordKind? = nil, onThisThread: Bool = false)
+        async throws(StoreError) -> (record: TreatyModel.Record, shortID: String)
     {
-        try await read { db in
+        try await read(onThisThread: onThisThread) { db in
             let record = try Self.fetch(db, idOrPrefix, kind: kind)
             return (record, try Resolve.shortIDs(db, [record.id])[record.id] ?? record.id)
-        }
-    }
-
-    /// ``getWithShortID(_:kind:)`` read right here, on a connection of the calling thread's own: for a thread that
-    /// answers many point reads and lives as long as the store (an event loop), where a record read costs no thread
-    /// switch. Not for cooperative threads or a pool's: each thread that calls it keeps a connection open.
-    public func getHere(_ idOrPrefix: String, kind: RecordKind? = nil) throws(StoreError)
-        -> (record: TreatyModel.Record, shortID: String)
-    {
-        do {
-            return try threadReaders.read { db in
-                let record = try Self.fetch(db, idOrPrefix, kind: kind)
-                return (record, try Resolve.shortIDs(db, [record.id])[record.id] ?? record.id)
-            }
-        } catch {
-            throw StoreError.wrap(error)
-        }
-    }
-
-    /// ``shortIDs(_:)`` read right here, on the calling thread's own connection (see ``getHere(_:kind:)``).
-    public func shortIDsHere(_ ids: [String]) throws(StoreError) -> [String: String] {
-        do {
-            return try threadReaders.read { db in try Resolve.shortIDs(db, ids) }
-        } catch {
-            throw StoreError.wrap(error)
         }
     }
 
@@ -123,9 +98,10 @@ extension TreatyStore {
         return (resolved.id, resolved.kind)
     }
 
-    /// The short id (at most ten characters, unambiguous now) of each id.
-    public func shortIDs(_ ids: [String]) async throws(StoreError) -> [String: String] {
-        try await read { db in try Resolve.shortIDs(db, ids) }
+    /// The short id (at most ten characters, unambiguous now) of each id (`onThisThread`: see
+    /// ``read(onThisThread:_:)``).
+    public func shortIDs(_ ids: [String], onThisThread: Bool = false) async throws(StoreError) -> [String: String] {
+        try await read(onThisThread: onThisThread) { db in try Resolve.shortIDs(db, ids) }
     }
 
     /// Ranked full-text search, insensitive to case, diacritics and news transliterations.

@@ -23,9 +23,7 @@ final class ThreadReaders: Sendable {
         let thread = UInt(bitPattern: Int(bitPattern: pthread_self()))
         let connection = try connections.withLock { connections in
             if let connection = connections[thread] { return connection }
-            var config = Configuration()
-            config.qos = .default
-            config.readonly = true
+            var config = TreatyStore.readOnlyConfiguration()
             // A reader waits only in the rare moment the WAL's index is rebuilt; a short bound, as the thread is an
             // event loop that serves other clients too.
             config.busyMode = .timeout(1)

@@ -17,7 +17,7 @@ public final class TreatyStore: Sendable {
     /// This office.
     public let office: OfficeIdentity
     let pool: DatabasePool
-    /// Connections of the threads that read here and now (``getHere(_:kind:)``).
+    /// Connections of the threads that read here and now (``read(onThisThread:_:)``).
     let threadReaders: ThreadReaders
     let clock: @Sendable () -> Int64
     let options: StoreOptions
@@ -135,16 +135,21 @@ public final class TreatyStore: Sendable {
         interruption.stop()
     }
 
-    /// Reads `user_version` through a read-only connection so a newer database is never touched.
-    private static func refuseNewerSchema(at path: String, supported: Int) throws(StoreError) {
+    /// A read-only connection's configuration.
+    static func readOnlyConfiguration() -> Configuration {
         var config = Configuration()
         // GRDB's default (user-initiated) makes libdispatch raise its threads' priority, which treatyd under
         // systemd may not do; the database's work runs at the default priority like everything else.
         config.qos = .default
         config.readonly = true
+        return config
+    }
+
+    /// Reads `user_version` through a read-only connection so a newer database is never touched.
+    private static func refuseNewerSchema(at path: String, supported: Int) throws(StoreError) {
         let found: Int
         do {
-            let queue = try DatabaseQueue(path: path, configuration: config)
+            let queue = try DatabaseQueue(path: path, configuration: readOnlyConfiguration())
             found = try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
             try queue.close()
         } catch {
@@ -192,9 +197,15 @@ public final class TreatyStore: Sendable {
 
     // MARK: Running work on the database, with errors made typed
 
-    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+    /// Runs `body` in a read transaction: in the pool, or with `onThisThread` right here on a connection of the
+    /// calling thread's own (``ThreadReaders``), for a thread that answers many point reads and lives as long as the
+    /// store (an event loop), where a read costs no thread switch. Not for cooperative threads or a pool's: each
+    /// thread that reads on itself keeps a connection open.
+    func read<T: Sendable>(onThisThread: Bool = false, _ body: @escaping @Sendable (Database) throws -> T)
+        async throws(StoreError) -> T
+    {
         do {
-            return try await pool.read(body)
+            return onThisThread ? try threadReaders.read(body) : try await pool.read(body)
         } catch {
             throw StoreError.wrap(error)
         }

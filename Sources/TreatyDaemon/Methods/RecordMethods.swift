@@ -106,24 +106,24 @@ enum RecordMethods {
     /// to the pool's readers and back), elsewhere from the pool.
     static func pointRead(_ store: TreatyStore, _ id: String, kind: RecordKind?) async throws(RPCError) -> JSONValue {
         let (record, short) = try await RPCCall.storeCall {
-            if MultiThreadedEventLoopGroup.currentEventLoop != nil { return try store.getHere(id, kind: kind) }
-            return try await store.getWithShortID(id, kind: kind)
+            try await store.getWithShortID(id, kind: kind, onThisThread: onEventLoop)
         }
         return record.json(shortID: short)
     }
 
+    /// True on one of the daemon's event loops, whose threads read on their own connections.
+    static var onEventLoop: Bool { MultiThreadedEventLoopGroup.currentEventLoop != nil }
+
     /// A record's JSON with its short id (one more read; on an event loop, on the loop's own connection: one
     /// record's short id is a lookup or two, where a list's could hold the loop up).
     static func withShortIDs(_ store: TreatyStore, _ record: Record) async throws(RPCError) -> JSONValue {
-        let short = try await RPCCall.storeCall {
-            if MultiThreadedEventLoopGroup.currentEventLoop != nil { return try store.shortIDsHere([record.id]) }
-            return try await store.shortIDs([record.id])
-        }
-        return record.json(shortID: short[record.id])
+        try await withShortIDs(store, [record], onThisThread: onEventLoop).arrayValue?.first ?? .null
     }
 
-    static func withShortIDs(_ store: TreatyStore, _ records: [Record]) async throws(RPCError) -> JSONValue {
-        let shorts = try await RPCCall.storeCall { try await store.shortIDs(records.map(\.id)) }
+    static func withShortIDs(_ store: TreatyStore, _ records: [Record], onThisThread: Bool = false) async throws(RPCError)
+        -> JSONValue
+    {
+        let shorts = try await RPCCall.storeCall { try await store.shortIDs(records.map(\.id), onThisThread: onThisThread) }
         return .array(records.map { $0.json(shortID: shorts[$0.id]) })
     }
 }
