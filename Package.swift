@@ -71,15 +71,8 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
-        // An async client for the daemon's socket: no TLS, no crypto, no store.
-        .target(
-            name: "TreatyClient",
-            dependencies: [
-                "TreatyModel", "TreatyProtocol",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-            ]
-        ),
+        // An async client for the daemon's socket: no event-loop group, no TLS, no crypto, no store.
+        .target(name: "TreatyClient", dependencies: ["TreatyModel", "TreatyProtocol"]),
         // The command-line client's commands and formatting.
         .target(
             name: "TreatyCLI",
@@ -113,7 +106,7 @@ let package = Package(
         .testTarget(name: "TreatyProtocolTests", dependencies: ["TreatyProtocol", "TreatyModel"]),
         .testTarget(
             name: "TreatyClientTests",
-            dependencies: ["TreatyClient", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio")]
+            dependencies: ["TreatyClient"]
         ),
         .testTarget(
             name: "TreatyDaemonTests",

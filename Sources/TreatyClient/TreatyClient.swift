@@ -1,6 +1,4 @@
 import Foundation
-import NIOCore
-import NIOPosix
 import Synchronization
 import TreatyModel
 import TreatyProtocol
@@ -8,36 +6,33 @@ import TreatyProtocol
 /// An async client for treatyd's socket. Calls may be made concurrently: they are pipelined on one
 /// connection and matched to their answers by id. Subscriptions deliver `changes.event` notifications.
 public final class TreatyClient: Sendable {
-    private let channel: Channel
+    private let connection: LineConnection
     private let state: ClientState
     public let socketPath: String
 
-    private init(channel: Channel, state: ClientState, socketPath: String) {
-        self.channel = channel
+    private init(connection: LineConnection, state: ClientState, socketPath: String) {
+        self.connection = connection
         self.state = state
         self.socketPath = socketPath
     }
 
     /// Connects to the daemon's socket.
-    public static func connect(
-        socketPath: String, group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
-    ) async throws(ClientError) -> TreatyClient {
+    public static func connect(socketPath: String) async throws(ClientError) -> TreatyClient {
         let state = ClientState()
-        do {
-            let channel = try await ClientBootstrap(group: group)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(NewlineDecoder()))
-                        try channel.pipeline.syncOperations.addHandler(ResponseHandler(state: state))
-                    }
-                }
-                .connect(unixDomainSocketPath: socketPath).get()
-            return TreatyClient(channel: channel, state: state, socketPath: socketPath)
+        do throws(LineConnection.OpenError) {
+            let connection = try LineConnection.open(
+                path: socketPath,
+                line: { line in
+                    if let value = try? JSONCodec.decode(Data(line)) { state.received(value) }
+                },
+                closed: { state.closed() })
+            return TreatyClient(connection: connection, state: state, socketPath: socketPath)
         } catch {
-            if let io = error as? IOError, io.errnoCode == EACCES {
-                throw .socketDenied(path: socketPath, group: Self.groupName(ofFile: socketPath))
+            switch error {
+            case .system(EACCES): throw .socketDenied(path: socketPath, group: Self.groupName(ofFile: socketPath))
+            case .system(let code): throw .cannotConnect(path: socketPath, reason: String(cString: strerror(code)))
+            case .pathTooLong: throw .cannotConnect(path: socketPath, reason: "the path is longer than a socket's path may be")
             }
-            throw .cannotConnect(path: socketPath, reason: Self.describe(error))
         }
     }
 
@@ -96,20 +91,11 @@ public final class TreatyClient: Sendable {
 
     /// Closes the connection; calls still waiting fail with ``ClientError/connectionClosed``.
     public func close() async {
-        try? await channel.close()
+        connection.close()
     }
 
     private func send(_ value: JSONValue) {
-        var data = JSONCodec.encode(value)
-        data.append(0x0A)
-        channel.writeAndFlush(channel.allocator.buffer(bytes: data), promise: nil)
-    }
-
-    private static func describe(_ error: Error) -> String {
-        if let io = error as? IOError {
-            return String(cString: strerror(io.errnoCode))
-        }
-        return String(describing: error)
+        connection.send(JSONCodec.encode(value))
     }
 }
 
@@ -197,46 +183,5 @@ final class ClientState: Sendable {
         let failure: ClientError = why.map { .rpc($0) } ?? .connectionClosed
         for continuation in waiting { continuation.resume(returning: .failure(failure)) }
         for stream in streams { stream.finish() }
-    }
-}
-
-/// Splits the daemon's output at newlines. Bytes already searched are not searched again: a 6 MB answer (a bundle
-/// piece) arrives in a hundred reads, and searching it from its start at each one took the CLI seconds, long enough
-/// under load for the daemon to drop it as a client that does not read.
-struct NewlineDecoder: ByteToMessageDecoder {
-    typealias InboundOut = ByteBuffer
-    private var scanned = 0
-
-    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        let view = buffer.readableBytesView
-        guard let newline = view.dropFirst(scanned).firstIndex(of: UInt8(ascii: "\n")) else {
-            scanned = view.count
-            return .needMoreData
-        }
-        scanned = 0
-        let line = buffer.readSlice(length: newline - buffer.readerIndex)!
-        buffer.moveReaderIndex(forwardBy: 1)
-        context.fireChannelRead(wrapInboundOut(line))
-        return .continue
-    }
-}
-
-/// Parses each line and hands it to the client state.
-final class ResponseHandler: ChannelInboundHandler, Sendable {
-    typealias InboundIn = ByteBuffer
-    let state: ClientState
-
-    init(state: ClientState) {
-        self.state = state
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let buffer = unwrapInboundIn(data)
-        if let value = try? JSONCodec.decode(Data(buffer.readableBytesView)) { state.received(value) }
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        state.closed()
-        context.fireChannelInactive()
     }
 }
