@@ -5,26 +5,37 @@ import TreatyModel
 
 /// `treaty`: the command-line client of treatyd.
 public struct TreatyCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "treaty",
-        abstract: "Keep and query a register of security agreements and the commentary around them.",
-        discussion: """
-            Talks to treatyd over its Unix socket. Records are named by their short id or any unambiguous prefix. \
-            Every command takes --json. Exit codes: 0 ok, 1 error reported by the daemon, 2 usage, 3 daemon not \
-            reachable, 4 permission denied, 5 no such record, 6 the record changed since you read it.
-            """,
-        version: TreatyVersion.current,
-        subcommands: [
-            StatusCommand.self, SearchCommand.self, SaidStatementCommand.self, ImportCommand.self, ExportCommand.self, WatchCommand.self, GapsCommand.self,
-            ChangesCommand.self, GraphCommand.self, IdentityCommand.self, OfficeGroup.self, PeerGroup.self, SyncGroup.self,
-            ConflictsGroup.self,
-            RecordGroup<AgreementKind>.self, RecordGroup<ActorKind>.self, RecordGroup<PersonKind>.self,
-            RecordGroup<MembershipKind>.self, RecordGroup<StatementKind>.self, RecordGroup<EventKind>.self,
-            RecordGroup<RelationKind>.self, RecordGroup<SourceKind>.self, RecordGroup<PredictionKind>.self,
-            RecordGroup<PartyKind>.self, RecordGroup<ProvisionKind>.self, RecordGroup<LifecycleKindCommand>.self,
-            RecordGroup<NameKind>.self, RecordGroup<AboutKind>.self, RecordGroup<ProvisionTypeKind>.self,
-            RecordGroup<PredictionPartyKind>.self, RecordGroup<PredictionProvisionKind>.self,
-        ])
+    public static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "treaty",
+            abstract: "Keep and query a register of security agreements and the commentary around them.",
+            discussion: """
+                Talks to treatyd over its Unix socket. Records are named by their short id or any unambiguous prefix. \
+                Every command takes --json. Exit codes: 0 ok, 1 error reported by the daemon, 2 usage, 3 daemon not \
+                reachable, 4 permission denied, 5 no such record, 6 the record changed since you read it.
+                """,
+            version: TreatyVersion.current,
+            subcommands: parsing ?? commands)
+    }
+
+    /// Every command under `treaty`.
+    static let commands: [ParsableCommand.Type] = [
+        StatusCommand.self, SearchCommand.self, SaidStatementCommand.self, ImportCommand.self, ExportCommand.self, WatchCommand.self, GapsCommand.self,
+        ChangesCommand.self, GraphCommand.self, IdentityCommand.self, OfficeGroup.self, PeerGroup.self, SyncGroup.self,
+        ConflictsGroup.self,
+        RecordGroup<AgreementKind>.self, RecordGroup<ActorKind>.self, RecordGroup<PersonKind>.self,
+        RecordGroup<MembershipKind>.self, RecordGroup<StatementKind>.self, RecordGroup<EventKind>.self,
+        RecordGroup<RelationKind>.self, RecordGroup<SourceKind>.self, RecordGroup<PredictionKind>.self,
+        RecordGroup<PartyKind>.self, RecordGroup<ProvisionKind>.self, RecordGroup<LifecycleKindCommand>.self,
+        RecordGroup<NameKind>.self, RecordGroup<AboutKind>.self, RecordGroup<ProvisionTypeKind>.self,
+        RecordGroup<PredictionPartyKind>.self, RecordGroup<PredictionProvisionKind>.self,
+    ]
+
+    /// The commands the parser is shown while it parses one command line: only the one the line names, when it
+    /// names one. The parser builds the tree of every command it is shown, and the whole tree (a hundred generic
+    /// commands) was most of a one-shot command's start-up. Help, `--version` and a line that names no command
+    /// see them all, so what they print is unchanged.
+    @TaskLocal static var parsing: [ParsableCommand.Type]?
 
     public init() {}
 
@@ -49,10 +60,7 @@ public struct TreatyCommand: AsyncParsableCommand {
         var command: ParsableCommand.Type = TreatyCommand.self
         var depth = 0
         while depth < rest.count,
-            let next = command.configuration.subcommands.first(where: {
-                let word = rest[rest.startIndex + depth]
-                return $0.configuration.commandName == word || $0.configuration.aliases.contains(word)
-            })
+            let next = command.configuration.subcommands.first(where: { $0.names(rest[rest.startIndex + depth]) })
         {
             command = next
             depth += 1
@@ -66,7 +74,9 @@ public struct TreatyCommand: AsyncParsableCommand {
     public static func run(arguments: [String] = Array(CommandLine.arguments.dropFirst())) async {
         let json = arguments.prefix { $0 != "--" }.contains("--json")
         do {
-            var command = try parseAsRoot(movingGlobalOptions(arguments))
+            let line = movingGlobalOptions(arguments)
+            let named = line.first.flatMap { word in commands.first { $0.names(word) } }
+            var command = try $parsing.withValue(named.map { [$0] }) { try parseAsRoot(line) }
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -83,3 +93,12 @@ public struct TreatyCommand: AsyncParsableCommand {
         }
     }
 }
+
+extension ParsableCommand {
+    /// Whether `word` names this command (its name or an alias).
+    static func names(_ word: String) -> Bool {
+        let configuration = configuration
+        return configuration.commandName == word || configuration.aliases.contains(word)
+    }
+}
+

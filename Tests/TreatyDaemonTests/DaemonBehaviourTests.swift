@@ -264,6 +264,23 @@ struct CLITests {
         #expect(error?["message"]?.stringValue?.contains(says) == true, "\(json)")
     }
 
+    @Test("help and usage name a command by its whole path, and the top help lists every command (the parser sees one)")
+    func helpPaths() async throws {
+        let treaty = DaemonProcess.productsDirectory.appendingPathComponent("treaty").path
+        let (status, top) = try await runProgram(treaty, ["--help"])
+        #expect(status == 0)
+        for command in ["status", "search", "sync", "conflicts", "agreement", "prediction-provision"] {
+            #expect(top.contains("\n  \(command) "), "\(command) missing from: \(top)")
+        }
+        let (_, show) = try await runProgram(treaty, ["--socket", "/nowhere.sock", "agreement", "show", "--help"])
+        #expect(show.contains("USAGE: treaty agreement show"), "\(show)")
+        let (_, group) = try await runProgram(treaty, ["person", "--help"])
+        #expect(group.contains("USAGE: treaty person <subcommand>") && group.contains("\n  show "), "\(group)")
+        let (typo, said) = try await runProgram(treaty, ["agreement", "shwo"])
+        #expect(typo == 2)
+        #expect(said.contains("Usage: treaty agreement <subcommand>"), "\(said)")
+    }
+
     @Test("treaty --version and treatyd --version print the version health reports, and exit 0")
     func versions() async throws {
         for program in ["treaty", "treatyd"] {
