@@ -1,34 +1,37 @@
 import Foundation
 import Logging
-import NIOCore
-import NIOPosix
 import ServiceLifecycle
-import Synchronization
 import TreatyModel
 import TreatyPeer
 import TreatyProtocol
 import TreatyStore
 import TreatySync
-import UnixSignals
 
-/// treatyd as a service: opens the store, serves the socket, tells systemd how it is doing, and on a
-/// graceful shutdown stops accepting, lets calls in flight finish, and closes the database cleanly.
-public final class Daemon: Service, Sendable {
-    public let configuration: DaemonConfiguration
-    let logger: Logger
-    let environment: [String: String]
-    /// Reads the configuration again, for SIGHUP.
-    let reload: @Sendable () throws -> DaemonConfiguration
-
+/// treatyd as services of one `ServiceGroup`: the store, the peers, the socket, reloads and the watchdog. The
+/// group starts them together (each waits for what it needs through a ``Handoff``) and on a graceful shutdown stops
+/// them one by one in the reverse order: pings and reloads end, the socket stops accepting and lets calls in flight
+/// finish, the peers disconnect, and the database closes last.
+public enum Daemon {
+    /// The services, in the order they are given to the group.
+    ///
     /// - Parameter reload: builds the configuration anew (file and flags) when SIGHUP asks for it.
-    public init(
+    public static func services(
         configuration: DaemonConfiguration, logger: Logger, environment: [String: String],
         reload: @escaping @Sendable () throws -> DaemonConfiguration
-    ) {
-        self.configuration = configuration
-        self.logger = logger
-        self.environment = environment
-        self.reload = reload
+    ) -> [any Service] {
+        let notifier = SystemdNotifier(environment: environment)
+        let settings = LiveSettings(configuration)
+        let (store, peers, serving) = (Handoff<TreatyStore>(), Handoff<PeerService>(), Handoff<String>())
+        return [
+            StoreService(configuration: configuration, notifier: notifier, environment: environment, logger: logger, store: store),
+            PeerNetworkService(configuration: configuration, logger: logger, store: store, peers: peers),
+            SocketService(
+                configuration: configuration, settings: settings, environment: environment, logger: logger, store: store,
+                peers: peers, serving: serving),
+            ReloadService(settings: settings, notifier: notifier, logger: logger, serving: serving, reload: reload),
+            WatchdogService(
+                notifier: notifier, interval: SystemdNotifier.watchdogInterval(environment: environment), serving: serving),
+        ]
     }
 
     /// Every method, built over a store (examples name seed records).
@@ -62,99 +65,6 @@ public final class Daemon: Service, Sendable {
         ) { .null }
     }
 
-    /// How far each message while the database opens moves systemd's start timeout ahead (sent a third of it apart).
-    static let startExtension: Duration = .seconds(90)
-
-    public func run() async throws {
-        let notifier = SystemdNotifier(environment: environment)
-        let config = configuration
-        try await StartupError.step("create the state directory \(config.stateDirectory)") {
-            try FileManager.default.createDirectory(
-                atPath: config.stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        }
-        let lock = try StateDirectoryLock.acquire(directory: config.stateDirectory, socket: config.socketPath)
-        defer { withExtendedLifetime(lock) {} }
-        let descriptorRoom = DescriptorLimit.raise(toFit: config.limits.maxConnections)
-        if descriptorRoom < config.limits.maxConnections {
-            logger.warning(
-                "the descriptor limit leaves room for fewer clients than max_connections; raise LimitNOFILE",
-                metadata: ["clients": "\(descriptorRoom)", "max_connections": "\(config.limits.maxConnections)"])
-        }
-        notifier.notify("STATUS=opening \(config.databasePath)")
-        var options = StoreOptions(
-            maxClockSkew: Int64(config.maxClockSkewSeconds) * 1000, maxChangeSetRecords: config.maxChangeSetRecords,
-            maxChangeSetBytes: config.maxChangeSetBytes)
-        options.slowSearchForTests = environment["TREATY_TEST_SLOW_SEARCH"] == "1"
-        // Opening runs the pending migrations, minutes for a large register (v9-schema-2 rebuilds the search index):
-        // on a thread of its own, not a cooperative one, while systemd is told to wait longer than its start timeout.
-        let extender = Task {
-            while !Task.isCancelled {
-                notifier.notify("EXTEND_TIMEOUT_USEC=\(Self.startExtension.components.seconds * 1_000_000)")
-                try? await Task.sleep(for: Self.startExtension / 3)
-            }
-        }
-        defer { extender.cancel() }
-        let storeOptions = options
-        let store = try await StartupError.step("open the database \(config.databasePath)") {
-            try await LargeStack.perform {
-                try TreatyStore.open(path: config.databasePath, officeName: config.officeName, options: storeOptions)
-            }
-        }
-        extender.cancel()
-        logger.info("database open", metadata: ["path": "\(config.databasePath)", "office": "\(store.office.id)"])
-        // Change sets held for a stamp ahead of the clock when the daemon last stopped: apply those due, plan the rest.
-        _ = try? await store.applyHeld()
-        let statistics = ServerStatistics()
-        let staging = ImportStaging(directory: config.stateDirectory)
-        let document = Self.loadDocument(logger: logger)
-        let peers = try await StartupError.step("set up TLS for peer offices") {
-            try Self.peerService(store: store, configuration: config, logger: logger)
-        }
-        let methods = Self.methods(store: store, statistics: statistics, staging: staging, peers: peers) { document }
-        let settings = LiveSettings(config)
-        let dispatcher = Dispatcher(methods: methods, settings: settings, statistics: statistics, logger: logger)
-        let server = try await StartupError.step("serve the socket \(config.socketPath)") {
-            try await RPCServer.start(
-                group: MultiThreadedEventLoopGroup.singleton, settings: settings, dispatcher: dispatcher,
-                statistics: statistics, staging: staging, logger: logger, environment: environment,
-                descriptorRoom: descriptorRoom)
-        }
-        try await StartupError.step("listen for peer offices on \(config.listen ?? "")") {
-            try await peers.start(listen: config.listen)
-        }
-        // The SIGHUP handler must exist before READY=1: a SIGHUP before it would end the process.
-        let hangups = await UnixSignalsSequence(trapping: .sighup)
-        let status = "STATUS=serving on \(server.path)"
-        notifier.notify("READY=1\n" + status)
-        let reloader = Task {
-            for await _ in hangups {
-                self.reloadConfiguration(into: settings, notifier: notifier)
-                notifier.notify("READY=1\n" + status)
-            }
-        }
-
-        let watchdog = SystemdNotifier.watchdogInterval(environment: environment).map { interval in
-            Task {
-                while !Task.isCancelled {
-                    notifier.notify("WATCHDOG=1")
-                    try? await Task.sleep(for: interval)
-                }
-            }
-        }
-        try? await gracefulShutdown()
-        notifier.notify("STOPPING=1\nSTATUS=stopping")
-        logger.info("stopping: finishing calls in flight")
-        await server.stop()
-        // Reads in flight end now (their callers get an error); writes finish, so nothing acknowledged is lost.
-        store.interruptReads()
-        await peers.stop()
-        await dispatcher.drain(timeout: .seconds(30))
-        watchdog?.cancel()
-        reloader.cancel()
-        try store.close()
-        logger.info("stopped; database closed")
-    }
-
     /// The peer service: its certificate is made from the office key at each start (renewing it is restarting;
     /// the office id, the hash of the key, stays).
     static func peerService(store: TreatyStore, configuration: DaemonConfiguration?, logger: Logger) throws -> PeerService {
@@ -164,20 +74,6 @@ public final class Daemon: Service, Sendable {
         return try PeerService(
             store: store, certificate: certificate, logger: logger,
             pollInterval: .seconds(configuration?.peerPollSeconds ?? 30))
-    }
-
-    /// Applies the configuration read anew; a broken one is logged and the old one stays in force.
-    func reloadConfiguration(into settings: LiveSettings, notifier: SystemdNotifier) {
-        notifier.notify("RELOADING=1\nSTATUS=reloading the configuration")
-        do {
-            let new = try reload()
-            let kept = settings.replace(with: new)
-            logger.notice(
-                "configuration reloaded",
-                metadata: kept.isEmpty ? [:] : ["needs restart": "\(kept.joined(separator: ", "))"])
-        } catch {
-            logger.error("configuration not reloaded; keeping the one in force", metadata: ["why": "\(error)"])
-        }
     }
 
     /// The interface document: `proto/treaty.openrpc.json` installed beside the binary or in the source tree,

@@ -24,9 +24,11 @@ public struct Dispatcher: Sendable {
 
     /// Waits until no call is being answered, or the timeout passes.
     func drain(timeout: Duration) async {
-        let deadline = ContinuousClock.now + timeout
-        while inFlight.count > 0, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(10))
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await inFlight.idle() }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
         }
     }
 
@@ -123,10 +125,39 @@ extension StoreError {
     }
 }
 
-/// A count of calls in flight.
+/// A count of calls in flight, and the tasks waiting for it to reach zero.
 final class InFlight: Sendable {
-    private let value = Atomic<Int>(0)
-    func enter() { value.add(1, ordering: .relaxed) }
-    func leave() { value.subtract(1, ordering: .relaxed) }
-    var count: Int { value.load(ordering: .relaxed) }
+    private let count = Atomic<Int>(0)
+    private let nextWaiter = Atomic<Int>(0)
+    private let waiters = Mutex<[Int: CheckedContinuation<Void, Never>]>([:])
+
+    func enter() { count.add(1, ordering: .relaxed) }
+
+    func leave() {
+        guard count.subtract(1, ordering: .relaxed).newValue == 0 else { return }
+        // Under the lock, so a waiter either saw the count above zero and is in the table, or sees it at zero.
+        let idle = waiters.withLock { waiters -> [CheckedContinuation<Void, Never>] in
+            guard count.load(ordering: .relaxed) == 0 else { return [] }
+            defer { waiters.removeAll() }
+            return Array(waiters.values)
+        }
+        for waiter in idle { waiter.resume() }
+    }
+
+    /// Returns once no call is in flight, or when the waiting task is cancelled.
+    func idle() async {
+        let id = nextWaiter.add(1, ordering: .relaxed).newValue
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let now = waiters.withLock { waiters in
+                    if count.load(ordering: .relaxed) == 0 || Task.isCancelled { return true }
+                    waiters[id] = continuation
+                    return false
+                }
+                if now { continuation.resume() }
+            }
+        } onCancel: {
+            waiters.withLock { $0.removeValue(forKey: id) }?.resume()
+        }
+    }
 }

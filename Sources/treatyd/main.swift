@@ -70,13 +70,13 @@ struct TreatyDaemonCommand: ParsableCommand {
             throw ValidationError(error.description)
         }
         let (file, state, socket, listen) = (config, stateDirectory, socket, listen)
-        let daemon = Daemon(configuration: configuration, logger: logger, environment: environment) {
+        let services = Daemon.services(configuration: configuration, logger: logger, environment: environment) {
             try DaemonConfiguration.load(
                 file: file, stateDirectory: state, socket: socket, listen: listen, environment: environment)
         }
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: daemon)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         let log = logger
         Self.runToEnd { try await group.run() } failed: { error in log.critical("treatyd stopped: \(error)") }
     }
