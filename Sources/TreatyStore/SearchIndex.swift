@@ -19,9 +19,11 @@ public struct SearchHit: Sendable, Hashable {
 ///
 /// Each record is one document with two columns: its text, and the text's phonetic key
 /// (``NameFolding``). A query word matches either; exact matches are weighted ten times and sorted
-/// first. bm25 costs grow with the number of matches, so when a query matches more than
-/// ``rankingWindow`` records, only the newest that many are ranked (found in reverse rowid order, which
-/// FTS5 answers without scoring).
+/// first, then by bm25. bm25 costs grow with the number of matches, and not only those it ranks: it counts every
+/// document holding each word of the query, a scan of the word's whole list (77 ms for a word in each of a million
+/// statements, whatever the LIMIT). So a query matching more than ``rankingWindow`` records is not ranked: its
+/// hits are its newest matches, exact spellings first, with score 0 (found in reverse rowid order, which FTS5
+/// answers without scoring; 1-2 ms).
 ///
 /// The index is contentless (`content=''`): it keeps the words, not a copy of the text, which the record tables
 /// hold already (a copy was a fifth of the database). A document's rowid is its record's `record_index.seq`;
@@ -157,34 +159,31 @@ enum SearchIndex {
             filter += " AND r.kind IN (\(kinds.map { "'\($0.rawValue)'" }.joined(separator: ", ")))"
         }
         let from = "search_fts JOIN record_index r ON r.seq = search_fts.rowid"
-        // Bound the ranking work: the rowid of the newest `rankingWindow`-th match, if there are that many.
-        let floor = try Int64.fetchOne(
+        // More matches than the window: the newest of them, unranked (see above). Else all of them, by bm25.
+        let windowFull = try Int64.fetchOne(
             db.cachedStatement(
                 sql: "SELECT search_fts.rowid FROM \(from) WHERE \(filter) ORDER BY search_fts.rowid DESC LIMIT 1 OFFSET ?"),
-            arguments: [match, rankingWindow - 1]) ?? Int64.min
+            arguments: [match, rankingWindow - 1]) != nil
         let rows = try Row.fetchAll(
             db.cachedStatement(
-                sql: """
-                    SELECT r.kind, r.id, bm25(search_fts, 10.0, 1.0) AS score
-                    FROM \(from) WHERE \(filter) AND search_fts.rowid >= ?
-                    ORDER BY score LIMIT ?
-                    """),
-            arguments: [match, floor, limit * 3])
-        var hits: [SearchHit] = []
-        for row in rows {
+                sql: windowFull
+                    ? "SELECT r.kind, r.id, 0.0 AS score FROM \(from) WHERE \(filter) ORDER BY search_fts.rowid DESC LIMIT ?"
+                    : "SELECT r.kind, r.id, bm25(search_fts, 10.0, 1.0) AS score FROM \(from) WHERE \(filter) ORDER BY score, r.id LIMIT ?"),
+            arguments: [match, limit * 3])
+        var hits: [(order: Int, hit: SearchHit)] = []
+        for (order, row) in rows.enumerated() {
             guard let kind = RecordKind(rawValue: row["kind"]) else { continue }
             let id: String = row["id"]
             guard let record = try RecordRows.fetch(db, kind: kind, id: id) else { continue }
             let text = try document(db, record)
             let (passage, exact) = passage(in: text, exact: Set(exactWords), phonetic: Set(phoneticWords.joined()))
-            hits.append(
-                SearchHit(
-                    kind: kind, id: id, shortID: id, label: record.label, passage: passage, exact: exact,
-                    score: row["score"]))
+            let hit = SearchHit(
+                kind: kind, id: id, shortID: id, label: record.label, passage: passage, exact: exact, score: row["score"])
+            hits.append((order, hit))
         }
-        // Exact spellings first, then by score; ties by id so the order is stable.
-        hits.sort { ($0.exact ? 0 : 1, $0.score, $0.id) < ($1.exact ? 0 : 1, $1.score, $1.id) }
-        var shown = Array(hits.prefix(limit))
+        // Exact spellings first, each group in the query's order (by score, ties by id; or newest first).
+        hits.sort { ($0.hit.exact ? 0 : 1, $0.order) < ($1.hit.exact ? 0 : 1, $1.order) }
+        var shown = hits.prefix(limit).map(\.hit)
         let shorts = try Resolve.shortIDs(db, shown.map(\.id))
         for index in shown.indices { shown[index].shortID = shorts[shown[index].id] ?? shown[index].id }
         return shown

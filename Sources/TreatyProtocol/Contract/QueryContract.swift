@@ -56,7 +56,7 @@ extension RPC {
             }
             public static let fieldNotes: [String: JSONValue] = [
                 "exact": ["description": "A query word matched as written (case and diacritics aside), not only by transliteration."],
-                "score": ["description": "bm25: lower is better."],
+                "score": ["description": "bm25: lower is better. 0 when the query matched more than 2,000 records: then the hits are its newest matches, unranked."],
             ]
         }
         public struct Result: RPCShape {
