@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Benchmarks treatyd against references measured in the same run, and prints ratios.
 #
-#   Benchmarks/run.sh [AGREEMENTS]        (default 100000)
+#   Benchmarks/run.sh [AGREEMENTS]        (default 100000; STATEMENTS=N for the search at N statements, default
+#                                         1000000, 0 to leave it out)
 #
 # - agreement.get over the socket with 1, 16 and 50 concurrent clients (Benchmarks/rpcbench.c), beside
 #   redis-benchmark -t get over a Unix socket with the same client counts;
 # - search for a rare, a common (a third of records) and a very common (every record) word, beside the same
 #   FTS5 queries run directly in SQLite (Python's sqlite3 on the same file);
+# - search at a million statements (Benchmarks/make_statements.py --word-classes) for a word in 10 statements,
+#   in 1%, in 20% and in every one: p50 and p99 beside the raw FTS5 query (MATCH, ORDER BY rank, LIMIT 20) on
+#   the same file;
 # - a one-shot `treaty agreement show` round trip (hyperfine).
 # Needs redis-server, redis-tools, hyperfine and gcc (apt-get install redis-server redis-tools hyperfine).
 set -euo pipefail
@@ -54,9 +58,29 @@ printf "%-26s %8s %8s %8s %s\n" word matches treatyd sqlite "treatyd/sqlite"
 # Words whose phonetic key is themselves, so the direct query is exactly the one treatyd runs.
 for word in zephyrian naval partnership; do
   read -r _ p50 _ < <("$work/rpcbench" "$work/treaty.sock" 1 200 search "{\"query\":\"$word\",\"limit\":20}")
-  read -r matches direct < <(python3 Benchmarks/direct_search.py "$work/state/treaty.sqlite" "$word")
+  read -r matches direct _ < <(python3 Benchmarks/direct_search.py "$work/state/treaty.sqlite" "$word")
   printf "%-26s %8s %8s %8s %.2f\n" "$word" "$matches" "$p50" "$direct" "$(python3 -c "print($p50 / $direct)")"
 done
+
+S=${STATEMENTS:-1000000}
+if [ "$S" -gt 0 ]; then
+  echo
+  python3 Benchmarks/make_statements.py "$S" "$(( S >= 1000 ? S / 1000 : 1 ))" "$work/statements.jsonl" --word-classes
+  "$bin/treatyd" --state-dir "$work/statements" --socket "$work/statements.sock" --log-level warning 2>"$work/statements.log" &
+  echo $! > "$work/statements-treatyd.pid"
+  for _ in $(seq 100); do [ -S "$work/statements.sock" ] && break; sleep 0.1; done
+  start=$(date +%s.%N)
+  "$bin/treaty" --socket "$work/statements.sock" import "$work/statements.jsonl" >/dev/null
+  echo "search at $S statements (imported in $(python3 -c "print(round($(date +%s.%N) - $start, 1))") s), one client,"
+  echo "200 queries a word (ms), beside the raw FTS5 query (MATCH, ORDER BY rank, LIMIT 20) on the same file"
+  printf "%-10s %8s | %8s %8s | %8s %8s | %9s %9s\n" word matches p50 p99 "fts5 p50" "fts5 p99" "p50 ratio" "p99 ratio"
+  for word in zephyrian meridian harbour accord; do
+    read -r _ p50 p99 < <("$work/rpcbench" "$work/statements.sock" 1 200 search "{\"query\":\"$word\",\"limit\":20}")
+    read -r matches r50 r99 < <(python3 Benchmarks/direct_search.py "$work/statements/treaty.sqlite" "$word" --raw)
+    printf "%-10s %8s | %8s %8s | %8s %8s | %9.2f %9.2f\n" "$word" "$matches" "$p50" "$p99" "$r50" "$r99" \
+      "$(python3 -c "print($p50 / $r50)")" "$(python3 -c "print($p99 / $r99)")"
+  done
+fi
 
 echo
 id=$(head -1 "$work/ids.txt")
