@@ -26,16 +26,6 @@ input_bytes=$(stat -c %s "$work/input.jsonl")
 records=$(wc -l < "$work/input.jsonl")
 echo "input: $records records ($N statements), $input_bytes bytes of JSON Lines; median of $RUNS runs"
 
-start_office() { # name
-  "$bin/treatyd" --state-dir "$work/$1" --socket "$work/$1.sock" --log-level warning 2>"$work/$1.log" &
-  echo $! > "$work/$1.pid"
-  for _ in $(seq 100); do [ -S "$work/$1.sock" ] && return; sleep 0.1; done
-  echo "treatyd $1 did not start" >&2; exit 1
-}
-stop_office() { # name
-  kill "$(cat "$work/$1.pid")"; while kill -0 "$(cat "$work/$1.pid")" 2>/dev/null; do sleep 0.1; done; rm "$work/$1.pid"
-}
-
 imports=(); merges=(); references=(); sizes=()
 for run in $(seq "$RUNS"); do
   rm -rf "$work/a" "$work/b" "$work"/*.sock "$work/reference.sqlite"* "$work/all.bundle"

@@ -12,25 +12,22 @@
 #   in 1%, in 20% and in every one: p50 and p99 beside the raw FTS5 query (MATCH, ORDER BY rank, LIMIT 20) on
 #   the same file;
 # - a one-shot `treaty agreement show` round trip (hyperfine).
-# Needs redis-server, redis-tools, hyperfine and gcc (apt-get install redis-server redis-tools hyperfine).
+# BIN=DIR uses the treatyd and treaty already built in DIR. Needs redis-server, redis-tools, hyperfine and gcc
+# (apt-get install redis-server redis-tools hyperfine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-100000}
 RUNS=${RUNS:-5}
-median() { python3 -c "import statistics, sys; print(statistics.median(float(x) for x in sys.argv[1:]))" "$@"; }
-work=$(mktemp -d /tmp/treaty-bench.XXXXXX)
-trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null || true; rm -rf "$work"' EXIT
-swift build -c release --static-swift-stdlib >/dev/null
+source Benchmarks/common.sh
+make_work bench
+release_bin
 gcc -O2 -pthread -o "$work/rpcbench" Benchmarks/rpcbench.c
-bin=.build/release
 
 python3 Benchmarks/make_agreements.py "$N" "$work/agreements.jsonl" "$work/ids.txt"
-"$bin/treatyd" --state-dir "$work/state" --socket "$work/treaty.sock" --log-level warning 2>"$work/treatyd.log" &
-echo $! > "$work/treatyd.pid"
-for _ in $(seq 100); do [ -S "$work/treaty.sock" ] && break; sleep 0.1; done
-start=$(date +%s.%N)
-"$bin/treaty" --socket "$work/treaty.sock" import "$work/agreements.jsonl" >/dev/null
-echo "import of $N agreements: $(python3 -c "print(round($(date +%s.%N) - $start, 1))") s"
+start_office agreements
+start=$(now)
+"$bin/treaty" --socket "$work/agreements.sock" import "$work/agreements.jsonl" >/dev/null
+echo "import of $N agreements: $(since "$start") s"
 
 redis-server --port 0 --unixsocket "$work/redis.sock" --save '' --appendonly no --daemonize yes --pidfile "$work/redis.pid" >/dev/null
 for _ in $(seq 100); do [ -S "$work/redis.sock" ] && break; sleep 0.1; done
@@ -43,7 +40,7 @@ printf "%-8s %10s %8s %8s | %10s %8s %8s | %s\n" clients treatyd p50 p99 redis p
 for c in 1 16 50; do
   t=(); t50=(); t99=(); r=(); r50=(); r99=()
   for _ in $(seq "$RUNS"); do
-    read -r rps p50 p99 < <("$work/rpcbench" "$work/treaty.sock" "$c" $((20000 / c)) agreement.get '{"id":"%s"}' "$work/ids.txt")
+    read -r rps p50 p99 < <("$work/rpcbench" "$work/agreements.sock" "$c" $((20000 / c)) agreement.get '{"id":"%s"}' "$work/ids.txt")
     IFS=, read -r _ rrps _ _ rp50 _ rp99 _ < <(redis-benchmark -s "$work/redis.sock" -t get -n 100000 -c "$c" -r 1 --csv | tail -1 | tr -d '"')
     t+=("$rps"); t50+=("$p50"); t99+=("$p99"); r+=("$rrps"); r50+=("$rp50"); r99+=("$rp99")
   done
@@ -57,8 +54,8 @@ echo "search (one client, 200 queries, p50 ms), beside the same FTS5 queries dir
 printf "%-26s %8s %8s %8s %s\n" word matches treatyd sqlite "treatyd/sqlite"
 # Words whose phonetic key is themselves, so the direct query is exactly the one treatyd runs.
 for word in zephyrian naval partnership; do
-  read -r _ p50 _ < <("$work/rpcbench" "$work/treaty.sock" 1 200 search "{\"query\":\"$word\",\"limit\":20}")
-  read -r matches direct _ < <(python3 Benchmarks/direct_search.py "$work/state/treaty.sqlite" "$word")
+  read -r _ p50 _ < <("$work/rpcbench" "$work/agreements.sock" 1 200 search "{\"query\":\"$word\",\"limit\":20}")
+  read -r matches direct _ < <(python3 Benchmarks/direct_search.py "$work/agreements/treaty.sqlite" "$word")
   printf "%-26s %8s %8s %8s %.2f\n" "$word" "$matches" "$p50" "$direct" "$(python3 -c "print($p50 / $direct)")"
 done
 
@@ -66,12 +63,10 @@ S=${STATEMENTS:-1000000}
 if [ "$S" -gt 0 ]; then
   echo
   python3 Benchmarks/make_statements.py "$S" "$(( S >= 1000 ? S / 1000 : 1 ))" "$work/statements.jsonl" --word-classes
-  "$bin/treatyd" --state-dir "$work/statements" --socket "$work/statements.sock" --log-level warning 2>"$work/statements.log" &
-  echo $! > "$work/statements-treatyd.pid"
-  for _ in $(seq 100); do [ -S "$work/statements.sock" ] && break; sleep 0.1; done
-  start=$(date +%s.%N)
+  start_office statements
+  start=$(now)
   "$bin/treaty" --socket "$work/statements.sock" import "$work/statements.jsonl" >/dev/null
-  echo "search at $S statements (imported in $(python3 -c "print(round($(date +%s.%N) - $start, 1))") s), one client,"
+  echo "search at $S statements (imported in $(since "$start") s), one client,"
   echo "200 queries a word (ms), beside the raw FTS5 query (MATCH, ORDER BY rank, LIMIT 20) on the same file"
   printf "%-10s %8s | %8s %8s | %8s %8s | %9s %9s\n" word matches p50 p99 "fts5 p50" "fts5 p99" "p50 ratio" "p99 ratio"
   for word in zephyrian meridian harbour accord; do
@@ -86,7 +81,7 @@ echo
 id=$(head -1 "$work/ids.txt")
 echo "one-shot CLI round trip: treaty agreement show (hyperfine, median)"
 hyperfine -N --warmup 20 --runs 200 --export-json "$work/oneshot.json" \
-  "$bin/treaty --socket $work/treaty.sock agreement show $id" >/dev/null
+  "$bin/treaty --socket $work/agreements.sock agreement show $id" >/dev/null
 python3 -c "import json; r=json.load(open('$work/oneshot.json'))['results'][0]; print(f\"median {r['median']*1000:.2f} ms, mean {r['mean']*1000:.2f} ms\")"
 hyperfine -N --warmup 20 --runs 200 --export-json "$work/true.json" "/bin/true" >/dev/null
 python3 -c "import json; r=json.load(open('$work/true.json'))['results'][0]; print(f\"reference: /bin/true median {r['median']*1000:.2f} ms\")"

@@ -41,12 +41,7 @@ else
   python3 Benchmarks/make_agreements.py "$N" "$work/agreements.jsonl" "$work/ids.txt"
 fi
 echo "input: $N $DATA, $(stat -c %s "$work/agreements.jsonl") bytes of JSON Lines"
-for office in a b c; do
-  "$bin/treatyd" --state-dir "$work/$office" --socket "$work/$office.sock" --listen 127.0.0.1:0 \
-    --log-level warning 2>"$work/$office.log" &
-  echo $! > "$work/$office.pid"
-done
-for _ in $(seq 100); do [ -S "$work/a.sock" ] && [ -S "$work/b.sock" ] && [ -S "$work/c.sock" ] && break; sleep 0.1; done
+for office in a b c; do start_office "$office" --listen 127.0.0.1:0; done
 A=("$bin/treaty" --socket "$work/a.sock")
 B=("$bin/treaty" --socket "$work/b.sock")
 C=("$bin/treaty" --socket "$work/c.sock")

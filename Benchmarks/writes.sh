@@ -17,9 +17,7 @@ make_work writes
 release_bin
 gcc -O2 -pthread -o "$work/rpcbench" Benchmarks/rpcbench.c
 
-"$bin/treatyd" --state-dir "$work/state" --socket "$work/treaty.sock" --log-level warning 2>"$work/treatyd.log" &
-echo $! > "$work/treatyd.pid"
-for _ in $(seq 100); do [ -S "$work/treaty.sock" ] && break; sleep 0.1; done
+start_office treaty
 redis-server --port 0 --unixsocket "$work/redis.sock" --dir "$work" --save '' --appendonly yes --appendfsync always \
   --daemonize yes --pidfile "$work/redis.pid" >/dev/null
 for _ in $(seq 100); do [ -S "$work/redis.sock" ] && break; sleep 0.1; done
