@@ -11,31 +11,37 @@ import TreatyProtocol
 /// change to it undone, newest first (each later entry keeps the values it changed from). So the log holds no
 /// second copy of what was imported or merged, and needs nothing but itself and the record to show it; an entry
 /// that changed nothing (a delete) undoes nothing.
+///
+/// An entry names its record by `record_index.seq` and its office by `sync_origin.n` (`v10-lean-history`).
 enum ChangeLog {
     /// Appends an entry. `clock`: the stamp of the remote change set merged; a local write's entries get theirs
-    /// when its change set is stamped (``stamp(_:after:with:)``).
+    /// when its change set is stamped (``stamp(_:after:with:)``). `seq`: the record's `record_index.seq`, when the
+    /// caller has it.
     static func append(
-        _ db: Database, operation: String, record: Record, before: [String: JSONValue], after: [String: JSONValue],
-        at: String, office: String, user: String, clock: UInt64? = nil
+        _ db: Database, operation: String, record: Record, seq: Int64? = nil, before: [String: JSONValue],
+        after: [String: JSONValue], at: String, office: String, user: String, clock: UInt64? = nil
     ) throws {
         try append(
-            db, operation: operation, id: record.id, kind: record.kind, before: before, after: after, at: at,
-            office: office, user: user, clock: clock)
+            db, operation: operation, id: record.id, seq: seq, before: before, after: after, at: at, office: office,
+            user: user, clock: clock)
     }
 
     static func append(
-        _ db: Database, operation: String, id: String, kind: RecordKind, before: [String: JSONValue],
+        _ db: Database, operation: String, id: String, seq: Int64? = nil, before: [String: JSONValue],
         after: [String: JSONValue], at: String, office: String, user: String, clock: UInt64? = nil
     ) throws {
+        guard let record = try seq ?? RecordRows.indexEntry(of: id, db)?.seq else {
+            throw StoreError.database("the change log names \(id), which the record index does not hold")
+        }
         let statement = try db.cachedStatement(
             sql: """
-                INSERT INTO change_log (at, office, user, record_id, kind, operation, before, after, clock)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO change_log (at, origin, user, record, operation, before, after, clock)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         let created = operation == ChangeEvent.Operation.created.rawValue
         try statement.execute(
             arguments: [
-                at, office, user, id, kind.rawValue, operation,
+                at, try SyncTables.originNumber(db, office), user, record, operation,
                 created ? nil : JSONCodec.string(.object(before)), created ? nil : JSONCodec.string(.object(after)),
                 Int64(bitPattern: clock ?? 0),
             ])
@@ -54,15 +60,16 @@ enum ChangeLog {
 
     /// The fields a record was created with: its fields now, with the changes logged after `seq` undone.
     static func createdFields(_ db: Database, id: String, seq: Int64) throws -> [String: JSONValue] {
-        guard let kind = try RecordRows.kind(of: id, db), var fields = try RecordRows.fetch(db, kind: kind, id: id)?.fields
+        guard let entry = try RecordRows.indexEntry(of: id, db),
+            var fields = try RecordRows.fetch(db, kind: entry.kind, id: id)?.fields
         else { return [:] }
         let later = try Row.fetchAll(
             db.cachedStatement(
                 sql: """
                     SELECT before, after FROM change_log
-                    WHERE record_id = ? AND seq > ? AND operation IN ('updated', 'deleted') ORDER BY seq DESC
+                    WHERE record = ? AND seq > ? AND operation IN ('updated', 'deleted') ORDER BY seq DESC
                     """),
-            arguments: [id, seq])
+            arguments: [entry.seq, seq])
         for entry in later {
             let before = decode(entry["before"])
             for name in decode(entry["after"]).keys {
@@ -102,25 +109,30 @@ extension TreatyStore {
             var conditions: [String] = []
             var arguments: [DatabaseValue] = []
             if let since {
-                conditions.append("at >= ?")
+                conditions.append("c.at >= ?")
                 arguments.append(since.databaseValue)
             }
             if let office {
                 // A name, an id or a prefix, resolved as everywhere else: one that names no office is an error.
-                conditions.append("office = ?")
+                conditions.append("c.origin = (SELECT n FROM sync_origin WHERE office = ?)")
                 arguments.append(try TreatyStore.resolveOffice(db, office).databaseValue)
             }
             if let user {
-                conditions.append("user = ?")
+                conditions.append("c.user = ?")
                 arguments.append(user.databaseValue)
             }
             if let record {
-                conditions.append("record_id = ?")
+                conditions.append("c.record = (SELECT seq FROM record_index WHERE id = ?)")
                 arguments.append(try Resolve.id(db, record).id.databaseValue)
             }
             let clause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM change_log \(clause) ORDER BY clock DESC, seq DESC LIMIT ?",
+                db,
+                sql: """
+                    SELECT c.seq, c.at, o.office, c.user, r.id AS record_id, r.kind, c.operation, c.before, c.after
+                    FROM change_log c JOIN sync_origin o ON o.n = c.origin JOIN record_index r ON r.seq = c.record
+                    \(clause) ORDER BY c.clock DESC, c.seq DESC LIMIT ?
+                    """,
                 arguments: StatementArguments(arguments + [limit.databaseValue]))
             return try rows.reversed().map { row in
                 let id: String = row["record_id"]

@@ -9,22 +9,27 @@ import TreatyModel
 enum Migrations {
     static let names = [
         "v1-records", "v2-search", "v3-change-log", "v4-sync", "v5-sync-held", "v6-lean-storage", "v7-office-admissions",
-        "v8-change-clock", "v9-schema-2",
+        "v8-change-clock", "v9-schema-2", "v10-lean-history",
     ]
 
-    /// The last migration of each record schema version: the record tables as that version lays them out, and this
-    /// build's local tables (history, sync bookkeeping) up to where the next version begins.
-    static let lastMigration = [1: "v8-change-clock", 2: "v9-schema-2"]
+    /// The migrations that lay out the record tables of a record schema version after 1 (which `v1-records` lays
+    /// out): a database of an older version runs every other migration, so this build's local tables (history,
+    /// sync bookkeeping) are the same at every version, and only the records differ.
+    static let recordSchemaMigrations = [2: "v9-schema-2"]
 
-    /// The migrations of a database of record schema `version`.
-    static func migrator(schema version: Int) -> DatabaseMigrator { migrator(upTo: lastMigration[version]) }
+    /// The migrations of a database of record schema `version`. GRDB runs what is not applied yet in the order
+    /// registered, so one upgraded to a later version later runs that version's migration then.
+    static func migrator(schema version: Int) -> DatabaseMigrator {
+        migrator(skipping: Set(recordSchemaMigrations.filter { $0.key > version }.values))
+    }
 
-    static func migrator(upTo last: String? = nil) -> DatabaseMigrator {
-        var migrator = DatabaseMigrator()
+    /// The migrations up to `last` (all of them by default), as a build that ended there ran them.
+    static func migrator(upTo last: String? = nil, skipping: Set<String> = []) -> DatabaseMigrator {
+        var migrator = Registry(skipping: skipping)
         migrator.registerMigration("v1-records") { db in
             try db.execute(sql: v1Records)
         }
-        guard last != "v1-records" else { return migrator }
+        guard last != "v1-records" else { return migrator.migrator }
         migrator.registerMigration("v2-search") { db in
             // Local and derived: every record's id and kind (for short ids and prefixes) and the search index.
             try db.execute(
@@ -72,12 +77,12 @@ enum Migrations {
         migrator.registerMigration("v4-sync") { db in
             try db.execute(sql: SyncTables.migration)
         }
-        guard last != "v4-sync" else { return migrator }
+        guard last != "v4-sync" else { return migrator.migrator }
         migrator.registerMigration("v5-sync-held") { db in
             // Reads the held rows' small columns only: no envelope is loaded.
             try db.execute(sql: SyncTables.heldMigration)
         }
-        guard last != "v5-sync-held" else { return migrator }
+        guard last != "v5-sync-held" else { return migrator.migrator }
         migrator.registerMigration("v6-lean-storage") { db in
             // One copy of each text: a search index that keeps no copy of its documents, a change log whose
             // creations keep no copy of the record (see SearchIndex and ChangeLog), and change sets deflated.
@@ -112,7 +117,7 @@ enum Migrations {
                     CREATE INDEX change_log_clock ON change_log(clock);
                     """)
         }
-        guard last != "v8-change-clock" else { return migrator }
+        guard last != "v8-change-clock" else { return migrator.migrator }
         migrator.registerMigration("v9-schema-2") { db in
             // Record schema 2: where each step of an agreement's life happened. Appended after the provenance
             // columns (RecordLayout); old rows have none.
@@ -121,6 +126,52 @@ enum Migrations {
             // name (SearchIndex).
             try SearchIndex.rebuild(db)
         }
-        return migrator
+        guard last != "v9-schema-2" else { return migrator.migrator }
+        migrator.registerMigration("v10-lean-history") { db in
+            // The history names an entry's office by its local number (`sync_origin.n`) and its record by its
+            // `record_index.seq`, instead of a 64-digit office id and a text id (and kind) in every entry and in the
+            // record index's keys: the entries were a sixth of a large database, and the index on text ids took each
+            // entry of a bulk load at a random place (numbers in the order records were made take it at the end).
+            // A table rebuild, as SQLite changes columns.
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO sync_origin (office) SELECT DISTINCT office FROM change_log;
+                    INSERT OR IGNORE INTO record_index (id, kind) SELECT DISTINCT record_id, kind FROM change_log;
+                    CREATE TABLE change_log_new (
+                        seq INTEGER PRIMARY KEY,
+                        at TEXT NOT NULL,
+                        origin INTEGER NOT NULL REFERENCES sync_origin(n),
+                        user TEXT NOT NULL,
+                        record INTEGER NOT NULL REFERENCES record_index(seq),
+                        operation TEXT NOT NULL,
+                        clock INTEGER NOT NULL DEFAULT 0,
+                        before TEXT,
+                        after TEXT
+                    );
+                    INSERT INTO change_log_new (seq, at, origin, user, record, operation, clock, before, after)
+                        SELECT c.seq, c.at, o.n, c.user, r.seq, c.operation, c.clock, c.before, c.after
+                        FROM change_log c JOIN sync_origin o ON o.office = c.office JOIN record_index r ON r.id = c.record_id
+                        ORDER BY c.seq;
+                    DROP TABLE change_log;
+                    ALTER TABLE change_log_new RENAME TO change_log;
+                    CREATE INDEX change_log_at ON change_log(at);
+                    CREATE INDEX change_log_record ON change_log(record);
+                    CREATE INDEX change_log_clock ON change_log(clock);
+                    """)
+        }
+        return migrator.migrator
+    }
+
+    /// A `DatabaseMigrator` that leaves out the migrations named in `skipping`.
+    struct Registry {
+        var migrator = DatabaseMigrator()
+        let skipping: Set<String>
+
+        init(skipping: Set<String>) { self.skipping = skipping }
+
+        mutating func registerMigration(_ name: String, migrate: @escaping @Sendable (Database) throws -> Void) {
+            guard !skipping.contains(name) else { return }
+            migrator.registerMigration(name, migrate: migrate)
+        }
     }
 }

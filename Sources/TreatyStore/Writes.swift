@@ -64,10 +64,11 @@ enum Writes {
         try db.cachedStatement(sql: "INSERT INTO record_index (id, kind) VALUES (?, ?)")
             .execute(arguments: [record.id, record.kind.rawValue])
         record.provenance = stamp
-        try SearchIndex.add(db, record, seq: db.lastInsertedRowID)
+        let seq = db.lastInsertedRowID
+        try SearchIndex.add(db, record, seq: seq)
         try SearchIndex.attach(db, owners)
         try ChangeLog.append(
-            db, operation: "created", record: record, before: [:], after: record.fields, at: stamp.updatedAt,
+            db, operation: "created", record: record, seq: seq, before: [:], after: record.fields, at: stamp.updatedAt,
             office: stamp.updatedOffice, user: stamp.updatedUser)
         return record
     }

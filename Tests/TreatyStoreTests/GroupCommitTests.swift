@@ -158,7 +158,7 @@ extension GroupCommitTests {
             // Order by the change log's sequence: each create and each edit has its own entry.
             let entry = try fixture.store.readSync { db in
                 try Int64.fetchOne(
-                    db, sql: "SELECT seq FROM change_log WHERE record_id = ? AND operation = ?",
+                    db, sql: "SELECT seq FROM change_log WHERE record = (SELECT seq FROM record_index WHERE id = ?) AND operation = ?",
                     arguments: [event.record!.id, event.operation.rawValue])
             }
             heard.append(try #require(entry))

@@ -83,10 +83,41 @@ struct MigrationTests {
         let (columns, creations) = try fixture.store.readSync { db in
             (
                 try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('search_fts')"),
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM change_log WHERE after IS NULL AND record_id = 'oldperson'")
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM change_log c JOIN record_index r ON r.seq = c.record WHERE after IS NULL AND r.id = 'oldperson'")
             )
         }
         #expect(columns == ["text", "phonetic"])
         #expect(creations == 1)
+    }
+
+    @Test("A version-9 database's history keeps each entry's office, record, user, order and values when they become numbers")
+    func fromV9() async throws {
+        let (ankara, baku) = (String(repeating: "ab", count: 32), String(repeating: "cd", count: 32))
+        let fixture = try Self.upgraded(from: "v9-schema-2") { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO person (id, name, note, created_at, created_office, created_user, updated_at,
+                        updated_office, updated_user, version, deleted)
+                    VALUES ('oldperson', 'Hikmət Hacıyev', 'spokesman', '2024-01-01T00:00:00.000Z', '\(ankara)', 'u',
+                        '2024-02-01T00:00:00.000Z', '\(baku)', 'v', 2, 0);
+                    INSERT INTO record_index (id, kind) VALUES ('oldperson', 'person');
+                    INSERT INTO sync_origin (office) VALUES ('\(baku)');
+                    INSERT INTO change_log (at, office, user, record_id, kind, operation, before, after, clock) VALUES
+                        ('2024-01-01T00:00:00.000Z', '\(ankara)', 'u', 'oldperson', 'person', 'created', NULL, NULL, 7),
+                        ('2024-02-01T00:00:00.000Z', '\(baku)', 'v', 'oldperson', 'person', 'updated', '{"note":"press"}',
+                         '{"note":"spokesman"}', 9);
+                    """)
+        }
+        let history = try await fixture.store.changes(record: "oldperson")
+        #expect(history.map(\.office) == [ankara, baku])
+        #expect(history.map(\.user) == ["u", "v"])
+        #expect(history.map(\.operation) == ["created", "updated"])
+        #expect(history.map(\.after) == [["name": "Hikmət Hacıyev", "note": "press"], ["note": "spokesman"]])
+        #expect(try await fixture.store.changes(office: baku).map(\.seq) == [history[1].seq])
+        #expect(try await fixture.store.changes(since: "2024-01-15", record: "oldperson").map(\.office) == [baku])
+        let columns = try fixture.store.readSync { db in
+            try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('change_log')")
+        }
+        #expect(columns == ["seq", "at", "origin", "user", "record", "operation", "clock", "before", "after"])
     }
 }

@@ -120,7 +120,7 @@ struct ChangeHistoryTests {
             #expect(created.before == [:])
             #expect(created.after == ["name": "Cəlil Xəlilov"])
             let stored = try store.readSync { db in
-                try Row.fetchOne(db, sql: "SELECT before, after FROM change_log WHERE record_id = ? ORDER BY seq LIMIT 1", arguments: [person.id])
+                try Row.fetchOne(db, sql: "SELECT before, after FROM change_log WHERE record = (SELECT seq FROM record_index WHERE id = ?) ORDER BY seq LIMIT 1", arguments: [person.id])
             }
             #expect(stored?["after"] == nil as String? && stored?["before"] == nil as String?)
         }

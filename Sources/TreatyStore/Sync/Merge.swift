@@ -296,7 +296,7 @@ struct Merge {
             if !lost.isEmpty {
                 let at = columns.firstIndex(of: "updated_at").flatMap { row.new[$0]?.storage.value as? String }
                 try ChangeLog.append(
-                    db, operation: "lost", id: id, kind: kind, before: shown, after: lost,
+                    db, operation: "lost", id: id, before: shown, after: lost,
                     at: at ?? Self.time(of: envelope), office: envelope.origin, user: envelope.user, clock: envelope.clock)
             }
         }
@@ -313,7 +313,7 @@ struct Merge {
             ? .deleted : .updated
         let (old, new) = ChangeLog.difference(before?.fields ?? [:], after.fields)
         try ChangeLog.append(
-            db, operation: operation.rawValue, record: after, before: old, after: new,
+            db, operation: operation.rawValue, record: after, seq: seq, before: old, after: new,
             at: after.provenance?.updatedAt ?? "", office: envelope.origin, user: envelope.user, clock: envelope.clock)
         changed.add(ChangeEvent(operation: operation, record: after, summary: nil))
     }
@@ -340,7 +340,7 @@ struct Merge {
                 db.cachedStatement(sql: "SELECT \"\(column)\" FROM \"\(settlement.kind.rawValue)\" WHERE id = ?"),
                 arguments: [settlement.id]) ?? .null
             try ChangeLog.append(
-                db, operation: "settled", id: settlement.id, kind: settlement.kind, before: [column: settlement.lost],
+                db, operation: "settled", id: settlement.id, before: [column: settlement.lost],
                 after: [column: RecordRows.json(kept, type: settlement.field.type)], at: Self.time(of: envelope),
                 office: envelope.origin, user: envelope.user, clock: envelope.clock)
         }

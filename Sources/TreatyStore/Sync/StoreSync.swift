@@ -558,7 +558,7 @@ extension TreatyStore {
             // After the value kept is written, as an office receiving the settlement notes it.
             for loser in conflict.losers {
                 try ChangeLog.append(
-                    db, operation: "settled", id: id, kind: conflict.kind, before: [field: loser.value],
+                    db, operation: "settled", id: id, before: [field: loser.value],
                     after: [field: value], at: context.now, office: context.office, user: context.user)
             }
             return settled
