@@ -10,16 +10,35 @@ import Synchronization
 /// no hop to the pool's readers and back (two thread switches, most of a record read's cost), and never a wait for
 /// a reader a long search holds. One connection per thread that asks, made on its first read; meant for a fixed
 /// set of threads (the daemon's event loops), not for a pool that grows.
-final class ThreadReaders: Sendable {
+///
+/// Closing waits for the reads running on other threads and refuses later ones: a read on a closed connection
+/// dereferences freed memory (the daemon crashed when SIGTERM closed the store while an event loop still read).
+/// Reads share a reader-writer lock, so they never wait for each other, only for ``close()``.
+final class ThreadReaders: @unchecked Sendable {
     private let path: String
     private let connections = Mutex<[UInt: DatabaseQueue]>([:])
+    /// Held shared by each read, exclusively by ``close()``. Allocated once; never moves.
+    private let gate: UnsafeMutablePointer<pthread_rwlock_t>
+    /// Written under `gate` held exclusively, read under it held shared.
+    private var closed = false
 
     init(path: String) {
         self.path = path
+        gate = .allocate(capacity: 1)
+        gate.initialize(to: pthread_rwlock_t())
+        pthread_rwlock_init(gate, nil)
+    }
+
+    deinit {
+        pthread_rwlock_destroy(gate)
+        gate.deallocate()
     }
 
     /// Runs `body` in a read transaction on the calling thread's own connection.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
+        pthread_rwlock_rdlock(gate)
+        defer { pthread_rwlock_unlock(gate) }
+        guard !closed else { throw StoreError.database("the database is closed: treatyd is stopping") }
         let thread = UInt(bitPattern: Int(bitPattern: pthread_self()))
         let connection = try connections.withLock { connections in
             if let connection = connections[thread] { return connection }
@@ -34,7 +53,11 @@ final class ThreadReaders: Sendable {
         return try connection.read(body)
     }
 
+    /// Waits for the reads in progress, then closes every connection; later reads fail.
     func close() {
+        pthread_rwlock_wrlock(gate)
+        defer { pthread_rwlock_unlock(gate) }
+        closed = true
         for connection in connections.withLock({ $0.values }) { try? connection.close() }
     }
 }
