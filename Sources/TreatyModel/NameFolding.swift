@@ -147,43 +147,53 @@ public enum NameFolding {
     /// Spots where transliterations of one name differ: `dzh`/`dj` for `j`, `iye`/`ie`, a final `e`/`a`.
     /// The key is ASCII by now, so this works on bytes, in place.
     private static func smooth(_ w: inout [UInt8]) {
-        // Every pattern holds a z, j or y: most words hold none, and skip the passes.
-        if w.contains(where: { $0 == UInt8(ascii: "z") || $0 == UInt8(ascii: "j") || $0 == UInt8(ascii: "y") }) {
-            for (from, to) in smoothing { replace(from, with: to, in: &w) }
+        let kept = w.withUnsafeMutableBufferPointer { bytes in
+            var count = bytes.count
+            // Every pattern holds a z, j or y: most words hold none, and skip the passes.
+            if bytes.contains(where: { $0 == UInt8(ascii: "z") || $0 == UInt8(ascii: "j") || $0 == UInt8(ascii: "y") }) {
+                // Each replacement is shorter than what it replaces, so it is done in place; in this order.
+                count = replace("dzh", with: "j", in: bytes, count: count)
+                count = replace("dj", with: "j", in: bytes, count: count)
+                count = replace("zh", with: "j", in: bytes, count: count)
+                count = replace("iya", with: "ia", in: bytes, count: count)
+                count = replace("iye", with: "ie", in: bytes, count: count)
+                count = replace("iyo", with: "io", in: bytes, count: count)
+                count = replace("iyu", with: "iu", in: bytes, count: count)
+                count = replace("yy", with: "y", in: bytes, count: count)
+            }
+            if count > 3, bytes[count - 1] == UInt8(ascii: "e") { bytes[count - 1] = UInt8(ascii: "a") }
+            return count
         }
-        if w.count > 3, w.last == UInt8(ascii: "e") { w[w.count - 1] = UInt8(ascii: "a") }
+        w.removeLast(w.count - kept)
     }
 
-    /// Each replacement is shorter than what it replaces, so it is done in place.
-    private static let smoothing: [([UInt8], [UInt8])] = [
-        ("dzh", "j"), ("dj", "j"), ("zh", "j"), ("iya", "ia"), ("iye", "ie"), ("iyo", "io"), ("iyu", "iu"), ("yy", "y"),
-    ].map { (Array($0.0.utf8), Array($0.1.utf8)) }
-
-    /// Replaces every occurrence of `target`, left to right without overlaps.
-    private static func replace(_ target: [UInt8], with replacement: [UInt8], in bytes: inout [UInt8]) {
-        let count = bytes.count
-        guard count >= target.count else { return }
-        var (read, write) = (0, 0)
+    /// Replaces every occurrence of `target` in the first `count` bytes, left to right without overlaps; returns the
+    /// new count. Writes nothing when `target` does not occur (keys are made for every word of every text indexed).
+    private static func replace(
+        _ target: StaticString, with replacement: StaticString, in bytes: UnsafeMutableBufferPointer<UInt8>, count: Int
+    ) -> Int {
+        let (t, n) = (UnsafeBufferPointer(start: target.utf8Start, count: target.utf8CodeUnitCount), target.utf8CodeUnitCount)
+        func matches(at index: Int) -> Bool {
+            guard index + n <= count else { return false }
+            for k in 0..<n where bytes[index + k] != t[k] { return false }
+            return true
+        }
+        guard var read = (0..<count).first(where: matches) else { return count }
+        var write = read
         while read < count {
-            var matches = read + target.count <= count
-            var k = 0
-            while matches, k < target.count {
-                matches = bytes[read + k] == target[k]
-                k += 1
-            }
-            if matches {
-                for byte in replacement {
-                    bytes[write] = byte
+            if matches(at: read) {
+                for k in 0..<replacement.utf8CodeUnitCount {
+                    bytes[write] = replacement.utf8Start[k]
                     write += 1
                 }
-                read += target.count
+                read += n
             } else {
                 bytes[write] = bytes[read]
                 write += 1
                 read += 1
             }
         }
-        bytes.removeLast(count - write)
+        return write
     }
 
     /// Letters whose transliteration is not their diacritic-free base.

@@ -132,7 +132,8 @@ enum Migrations {
             // `record_index.seq`, instead of a 64-digit office id and a text id (and kind) in every entry and in the
             // record index's keys: the entries were a sixth of a large database, and the index on text ids took each
             // entry of a bulk load at a random place (numbers in the order records were made take it at the end).
-            // A table rebuild, as SQLite changes columns.
+            // The last writer of each record and column (`sync_clock`) is keyed by the same number, for the same
+            // reasons. Table rebuilds, as SQLite changes columns.
             try db.execute(
                 sql: """
                     INSERT OR IGNORE INTO sync_origin (office) SELECT DISTINCT office FROM change_log;
@@ -157,6 +158,19 @@ enum Migrations {
                     CREATE INDEX change_log_at ON change_log(at);
                     CREATE INDEX change_log_record ON change_log(record);
                     CREATE INDEX change_log_clock ON change_log(clock);
+                    INSERT OR IGNORE INTO record_index (id, kind) SELECT DISTINCT pk, tbl FROM sync_clock;
+                    CREATE TABLE sync_clock_new (
+                        record INTEGER NOT NULL,
+                        col TEXT NOT NULL,
+                        origin INTEGER NOT NULL,
+                        seq INTEGER NOT NULL,
+                        clock INTEGER NOT NULL,
+                        PRIMARY KEY (record, col)
+                    ) WITHOUT ROWID;
+                    INSERT INTO sync_clock_new (record, col, origin, seq, clock)
+                        SELECT r.seq, c.col, c.origin, c.seq, c.clock FROM sync_clock c JOIN record_index r ON r.id = c.pk;
+                    DROP TABLE sync_clock;
+                    ALTER TABLE sync_clock_new RENAME TO sync_clock;
                     """)
         }
         return migrator.migrator

@@ -90,7 +90,7 @@ struct MigrationTests {
         #expect(creations == 1)
     }
 
-    @Test("A version-9 database's history keeps each entry's office, record, user, order and values when they become numbers")
+    @Test("A version-9 database's history keeps each entry's office, record, user, order and values, and each field's last writer, when they become numbers")
     func fromV9() async throws {
         let (ankara, baku) = (String(repeating: "ab", count: 32), String(repeating: "cd", count: 32))
         let fixture = try Self.upgraded(from: "v9-schema-2") { db in
@@ -106,6 +106,8 @@ struct MigrationTests {
                         ('2024-01-01T00:00:00.000Z', '\(ankara)', 'u', 'oldperson', 'person', 'created', NULL, NULL, 7),
                         ('2024-02-01T00:00:00.000Z', '\(baku)', 'v', 'oldperson', 'person', 'updated', '{"note":"press"}',
                          '{"note":"spokesman"}', 9);
+                    INSERT INTO sync_clock (tbl, pk, col, origin, seq, clock) VALUES
+                        ('person', 'oldperson', '', 1, 1, 7), ('person', 'oldperson', 'note', 2, 1, 9);
                     """)
         }
         let history = try await fixture.store.changes(record: "oldperson")
@@ -119,5 +121,10 @@ struct MigrationTests {
             try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('change_log')")
         }
         #expect(columns == ["seq", "at", "origin", "user", "record", "operation", "clock", "before", "after"])
+        let (note, name) = try fixture.store.readSync { db in
+            (try ClockEntry.get(db, id: "oldperson", column: "note"), try ClockEntry.get(db, id: "oldperson", column: "name"))
+        }
+        #expect(note == ClockEntry(origin: 2, seq: 1, clock: 9))
+        #expect(name == ClockEntry(origin: 1, seq: 1, clock: 7, isRowEntry: true))
     }
 }

@@ -97,11 +97,11 @@ final class ChangeSetWriter {
             }
             switch row.operation {
             case .insert:
-                try ClockEntry.set(db, table: kind.rawValue, id: id, column: "", writer)
+                try ClockEntry.set(db, id: id, column: "", writer)
             case .update:
                 let columns = layout.columns(of: kind)
                 for index in row.new.keys where index > 0 {
-                    try ClockEntry.set(db, table: kind.rawValue, id: id, column: columns[index], writer)
+                    try ClockEntry.set(db, id: id, column: columns[index], writer)
                     // This office has seen every conflicting value it holds: a new write settles them all.
                     try db.cachedStatement(sql: "DELETE FROM sync_conflict WHERE tbl = ? AND pk = ? AND col = ?")
                         .execute(arguments: [kind.rawValue, id, columns[index]])
@@ -121,18 +121,26 @@ struct ClockEntry: Equatable {
     /// True when this is the row's entry (column `''`): the create that made it.
     var isRowEntry = false
 
-    static func set(_ db: Database, table: String, id: String, column: String, _ entry: ClockEntry) throws {
+    /// Records `entry` as the last writer of the record `id`'s `column`. `record`: its `record_index.seq`, when the
+    /// caller has it (entries are keyed by it: `v10-lean-history`).
+    static func set(_ db: Database, id: String, record: Int64? = nil, column: String, _ entry: ClockEntry) throws {
+        guard let record = try record ?? RecordRows.indexEntry(of: id, db)?.seq else {
+            throw StoreError.database("a clock entry names \(id), which the record index does not hold")
+        }
         try db.cachedStatement(
-            sql: "INSERT OR REPLACE INTO sync_clock (tbl, pk, col, origin, seq, clock) VALUES (?, ?, ?, ?, ?, ?)"
-        ).execute(arguments: [table, id, column, entry.origin, entry.seq, entry.clock])
+            sql: "INSERT OR REPLACE INTO sync_clock (record, col, origin, seq, clock) VALUES (?, ?, ?, ?, ?)"
+        ).execute(arguments: [record, column, entry.origin, entry.seq, entry.clock])
     }
 
     /// The column's own entry, else the row's.
-    static func get(_ db: Database, table: String, id: String, column: String) throws -> ClockEntry? {
+    static func get(_ db: Database, id: String, column: String) throws -> ClockEntry? {
         let row = try Row.fetchOne(
             db.cachedStatement(
-                sql: "SELECT origin, seq, clock, col FROM sync_clock WHERE tbl = ? AND pk = ? AND col IN (?, '') ORDER BY col DESC LIMIT 1"
-            ), arguments: [table, id, column])
+                sql: """
+                    SELECT origin, seq, clock, col FROM sync_clock
+                    WHERE record = (SELECT seq FROM record_index WHERE id = ?) AND col IN (?, '') ORDER BY col DESC LIMIT 1
+                    """
+            ), arguments: [id, column])
         return row.map { ClockEntry(origin: $0[0], seq: $0[1], clock: $0[2], isRowEntry: ($0[3] as String).isEmpty) }
     }
 }

@@ -275,10 +275,10 @@ struct Merge {
             // By name: a change set of an older schema leaves the fields added since empty.
             try db.cachedStatement(sql: made.insertSQL(for: kind))
                 .execute(arguments: StatementArguments(columns.indices.map { row.new[$0] ?? .null }))
-            try ClockEntry.set(db, table: kind.rawValue, id: id, column: "", writer)
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO record_index (id, kind) VALUES (?, ?)")
                 .execute(arguments: [id, kind.rawValue])
             if db.changesCount == 1 { seq = db.lastInsertedRowID }
+            try ClockEntry.set(db, id: id, record: seq, column: "", writer)
         } else {
             // The fields whose values lost to concurrent ones: the value shown, and the one that lost.
             var (shown, lost): ([String: JSONValue], [String: JSONValue]) = ([:], [:])
@@ -364,7 +364,7 @@ struct Merge {
             try update.execute(arguments: [value, id])
             return nil
         }
-        var current = try ClockEntry.get(db, table: table, id: id, column: column)
+        var current = try ClockEntry.get(db, id: id, column: column)
         let old =
             try DatabaseValue.fetchOne(
                 db.cachedStatement(sql: "SELECT \"\(column)\" FROM \"\(table)\" WHERE id = ?"), arguments: [id]) ?? .null
@@ -394,7 +394,7 @@ struct Merge {
                 try keepConflict(table, id, column, office: currentOffice, seq: current.seq, clock: current.clock, value: old)
             }
             try update.execute(arguments: [value, id])
-            try ClockEntry.set(db, table: table, id: id, column: column, writer)
+            try ClockEntry.set(db, id: id, column: column, writer)
         } else if keepsConflicts, writer.clock != 0 {
             try keepConflict(table, id, column, office: envelope.origin, seq: writer.seq, clock: writer.clock, value: value)
             return old

@@ -501,7 +501,7 @@ extension TreatyStore {
                     at: Timestamp.format(millisecondsSince1970: HybridClock.milliseconds(UInt64(bitPattern: row["clock"]))))
             }
             guard !losers.isEmpty else { continue }
-            let writer = try ClockEntry.get(db, table: key[0], id: key[1], column: key[2])
+            let writer = try ClockEntry.get(db, id: key[1], column: key[2])
             let writerRow = try writer.flatMap {
                 try Row.fetchOne(
                     db,

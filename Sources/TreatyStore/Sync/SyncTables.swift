@@ -16,7 +16,8 @@ import TreatySync
 /// - `sync_held`: the change sets of the log that are held back, with why (none of an origin's sit below one of
 ///   its applied ones: an office's change sets apply in order).
 /// - `sync_clock`: for each record row (column `''`) and each column written since the row was made, the
-///   change set that last wrote it: its origin, sequence number and clock.
+///   change set that last wrote it: its origin, sequence number and clock. Keyed by the record's
+///   `record_index.seq` since `v10-lean-history` (created here with its table name and text id).
 /// - `sync_conflict`: concurrent writes to a field that lost, with their value. Captured (it is synced) so
 ///   that settling a conflict, a delete of its rows, travels like any change.
 /// - `sync_peer`: this office's network peers (local, not synced): where each is, the office id its key must
