@@ -135,7 +135,10 @@ public struct Record: Sendable, Hashable {
         return result
     }
 
-    private static func check(_ value: JSONValue, against field: Field, kind: RecordKind) throws(RecordError)
+    /// Checks one non-null value of `field` as ``validate(fields:of:requireAll:)`` checks it; returns it as
+    /// stored (a provision type in its canonical spelling). For a caller that has the field already (a merge checks
+    /// every column of every row it receives).
+    public static func check(_ value: JSONValue, against field: Field, kind: RecordKind) throws(RecordError)
         -> JSONValue
     {
         func wrong(_ expected: String) -> RecordError {

@@ -85,7 +85,7 @@ enum ChangeSetCheck {
         guard let field = kind.field(column) else { return provenanceRefusal(value, column: column) }
         if value.isNull { return field.required ? "\(column) is required and the change set leaves it empty" : nil }
         do {
-            _ = try Record.validate(fields: [column: RecordRows.json(value, type: field.type)], of: kind, requireAll: false)
+            _ = try Record.check(RecordRows.json(value, type: field.type), against: field, kind: kind)
         } catch {
             return error.description
         }
