@@ -19,7 +19,7 @@ source Benchmarks/common.sh
 make_work import
 release_bin
 gcc -O2 -o "$work/reference_import" Benchmarks/reference_import.c -lsqlite3
-ratio() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.1f}')" "$1" "$2"; }
+ratio() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.2f}')" "$1" "$2"; }
 
 python3 Benchmarks/make_statements.py "$N" "$(( N >= 1000 ? N / 1000 : 1 ))" "$work/input.jsonl"
 input_bytes=$(stat -c %s "$work/input.jsonl")

@@ -133,7 +133,8 @@ enum Migrations {
             // record index's keys: the entries were a sixth of a large database, and the index on text ids took each
             // entry of a bulk load at a random place (numbers in the order records were made take it at the end).
             // The last writer of each record and column (`sync_clock`) is keyed by the same number, for the same
-            // reasons. Table rebuilds, as SQLite changes columns.
+            // reasons. And `treaty_meta`, whose clock every write sets, keeps its rows in its key (a rowid table with a
+            // text key is two B-trees: two pages of each write's commit). Table rebuilds, as SQLite changes columns.
             try db.execute(
                 sql: """
                     INSERT OR IGNORE INTO sync_origin (office) SELECT DISTINCT office FROM change_log;
@@ -171,6 +172,10 @@ enum Migrations {
                         SELECT r.seq, c.col, c.origin, c.seq, c.clock FROM sync_clock c JOIN record_index r ON r.id = c.pk;
                     DROP TABLE sync_clock;
                     ALTER TABLE sync_clock_new RENAME TO sync_clock;
+                    CREATE TABLE treaty_meta_new (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID;
+                    INSERT INTO treaty_meta_new (key, value) SELECT key, value FROM treaty_meta;
+                    DROP TABLE treaty_meta;
+                    ALTER TABLE treaty_meta_new RENAME TO treaty_meta;
                     """)
         }
         return migrator.migrator

@@ -108,6 +108,7 @@ struct MigrationTests {
                          '{"note":"spokesman"}', 9);
                     INSERT INTO sync_clock (tbl, pk, col, origin, seq, clock) VALUES
                         ('person', 'oldperson', '', 1, 1, 7), ('person', 'oldperson', 'note', 2, 1, 9);
+                    INSERT OR REPLACE INTO treaty_meta (key, value) VALUES ('hlc', '9000000000000000000');
                     """)
         }
         let history = try await fixture.store.changes(record: "oldperson")
@@ -126,5 +127,13 @@ struct MigrationTests {
         }
         #expect(note == ClockEntry(origin: 2, seq: 1, clock: 9))
         #expect(name == ClockEntry(origin: 1, seq: 1, clock: 7, isRowEntry: true))
+        // The clock every write sets lives in a table of one B-tree now, and kept its value.
+        let (clock, metaIndexes) = try fixture.store.readSync { db in
+            (
+                try SyncTables.lastClock(db),
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_schema WHERE tbl_name = 'treaty_meta' AND type = 'index'")
+            )
+        }
+        #expect(clock >= 9_000_000_000_000_000_000 && metaIndexes == 0)
     }
 }
