@@ -59,17 +59,18 @@ enum ChangeLog {
     }
 
     /// The fields a record was created with: its fields now, with the changes logged after `seq` undone.
-    static func createdFields(_ db: Database, id: String, seq: Int64) throws -> [String: JSONValue] {
-        guard let entry = try RecordRows.indexEntry(of: id, db),
-            var fields = try RecordRows.fetch(db, kind: entry.kind, id: id)?.fields
-        else { return [:] }
+    /// `record`: the record's entry in the id index, which the history row names already.
+    static func createdFields(_ db: Database, id: String, record: RecordRows.IndexEntry, seq: Int64) throws
+        -> [String: JSONValue]
+    {
+        guard var fields = try RecordRows.fetch(db, kind: record.kind, id: id)?.fields else { return [:] }
         let later = try Row.fetchAll(
             db.cachedStatement(
                 sql: """
                     SELECT before, after FROM change_log
                     WHERE record = ? AND seq > ? AND operation IN ('updated', 'deleted') ORDER BY seq DESC
                     """),
-            arguments: [entry.seq, seq])
+            arguments: [record.seq, seq])
         for entry in later {
             let before = decode(entry["before"])
             for name in decode(entry["after"]).keys {
@@ -129,7 +130,8 @@ extension TreatyStore {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT c.seq, c.at, o.office, c.user, r.id AS record_id, r.kind, c.operation, c.before, c.after
+                    SELECT c.seq, c.at, o.office, c.user, c.record, r.id AS record_id, r.kind, c.operation, c.before,
+                        c.after
                     FROM change_log c JOIN sync_origin o ON o.n = c.origin JOIN record_index r ON r.seq = c.record
                     \(clause) ORDER BY c.clock DESC, c.seq DESC LIMIT ?
                     """,
@@ -138,7 +140,11 @@ extension TreatyStore {
                 let id: String = row["record_id"]
                 let seq: Int64 = row["seq"]
                 let stored: String? = row["after"]
-                let after = try stored == nil ? ChangeLog.createdFields(db, id: id, seq: seq) : ChangeLog.decode(stored)
+                let record = RecordKind(rawValue: row["kind"]).map { RecordRows.IndexEntry(kind: $0, seq: row["record"]) }
+                let after =
+                    try stored == nil
+                    ? record.map { try ChangeLog.createdFields(db, id: id, record: $0, seq: seq) } ?? [:]
+                    : ChangeLog.decode(stored)
                 return ChangeEntry(
                     seq: seq, at: row["at"], office: row["office"], user: row["user"], recordId: id,
                     kind: row["kind"], label: try Lookup.ref(db, id)?.label, operation: row["operation"],
