@@ -1,4 +1,7 @@
-import Foundation
+// Canonical decomposition (`é` -> `e` and the accent) from the standard library, where Swift's own string comparison
+// finds it: Foundation's `decomposedStringWithCanonicalMapping` is not in FoundationEssentials, and all of Foundation
+// made every `treaty` command a millisecond slower to start. A test checks every scalar against Foundation's.
+@_spi(_Unicode) import Swift
 
 /// Folds text so that the spellings news uses for Azerbaijani, Turkish and Russian names meet.
 ///
@@ -221,9 +224,9 @@ public enum NameFolding {
     }()
 
     /// The ASCII letter under a Latin letter with diacritics (`é` -> `e`), or nil for other scripts.
-    private static func asciiBase(of scalar: Unicode.Scalar) -> String? {
-        let decomposed = String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars
-        guard let first = decomposed.first, first.isASCII, first.properties.isAlphabetic else {
+    static func asciiBase(of scalar: Unicode.Scalar) -> String? {
+        var decomposed = String(scalar)._nfd.makeIterator()
+        guard let first = decomposed.next(), first.isASCII, first.properties.isAlphabetic else {
             return scalar.properties.generalCategory == .nonspacingMark ? "" : nil
         }
         return String(first)

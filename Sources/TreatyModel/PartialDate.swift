@@ -68,7 +68,7 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     static func daysIn(year: Int) -> Int { isLeap(year) ? 366 : 365 }
 
-    static func daysIn(month: Int, year: Int) -> Int {
+    public static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: return isLeap(year) ? 29 : 28
         case 4, 6, 9, 11: return 30

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Who made a record and who changed it last, and when. Every synced row carries it.
 public struct Provenance: Sendable, Hashable {

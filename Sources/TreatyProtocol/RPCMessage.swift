@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import TreatyModel
 
 /// A call: a request (with an id, answered) or a notification (without, never answered).

@@ -1,5 +1,7 @@
+import Foundation
 import Testing
-import TreatyModel
+
+@testable import TreatyModel
 
 @Suite("Name folding")
 struct NameFoldingTests {
@@ -143,5 +145,20 @@ extension NameFoldingFastPathTests {
             let word = Self.randomText(from: alphabet, shorterThan: 14, &generator)
             #expect(NameFolding.phoneticWord(word) == Self.smoothedAsSpecified(word), "\(word)")
         }
+    }
+
+    @Test("Every Unicode scalar folds to the ASCII letter Foundation's canonical decomposition puts first, or to none")
+    func decompositionAsFoundationHasIt() {
+        // The store keys words with the standard library's decomposition (the CLI links no Foundation): keys
+        // written with Foundation's before must still be found.
+        var differing: [String] = []
+        for value in UInt32(0x80)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let first = String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars.first!
+            let expected = first.isASCII && first.properties.isAlphabetic
+                ? String(first) : (scalar.properties.generalCategory == .nonspacingMark ? "" : nil)
+            if NameFolding.asciiBase(of: scalar) != expected { differing.append(String(value, radix: 16)) }
+        }
+        #expect(differing.isEmpty, "U+\(differing.prefix(10).joined(separator: ", U+"))")
     }
 }

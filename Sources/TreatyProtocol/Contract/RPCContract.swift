@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import TreatyModel
 
 /// One method of the interface, defined once: its name, the params it takes and the result it answers. The
