@@ -104,6 +104,7 @@ let package = Package(
         ),
         .testTarget(name: "TreatyStoreTests", dependencies: ["TreatyStore", "TreatySync", "TreatyModel", "TreatyProtocol"]),
         .testTarget(name: "TreatyProtocolTests", dependencies: ["TreatyProtocol", "TreatyModel"]),
+        .testTarget(name: "TreatyCLITests", dependencies: ["TreatyCLI", "TreatyModel"]),
         .testTarget(
             name: "TreatyClientTests",
             dependencies: ["TreatyClient"]

@@ -25,7 +25,7 @@ struct AgreementComposition {
             }
             let name = String(argument[..<equals])
             let value = String(argument[argument.index(after: equals)...])
-            let list = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let list = value.split(separator: ",").map(\.trimmed).filter { !$0.isEmpty }
             if RecordKind.agreement.field(name) != nil {
                 rest.append(argument)
             } else if name == "parties" {

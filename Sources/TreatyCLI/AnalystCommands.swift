@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import TreatyClient
 import TreatyModel
 import TreatyProtocol
@@ -77,7 +81,7 @@ struct TrackRecordCommand: AsyncParsableCommand {
             let counts = ["true", "false", "partly", "unknowable"].map { "\($0) \(record.resolved[$0] ?? 0)" }
             print("  made \(record.made), open \(record.open); " + counts.joined(separator: ", "))
             if let brier = record.brier {
-                print("  Brier score \(String(format: "%.3f", brier)) over \(record.scored) (0 is perfect, 0.25 is always saying 50%)")
+                print("  Brier score \(decimal(brier, places: 3)) over \(record.scored) (0 is perfect, 0.25 is always saying 50%)")
             } else {
                 print("  no Brier score yet: it needs true/false outcomes that carried a probability")
             }

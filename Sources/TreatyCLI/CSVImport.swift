@@ -1,4 +1,15 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import TreatyModel
 
 /// Reads CSV files as `treaty export --format csv` writes them (one per record kind, named `KIND.csv`, columns
@@ -12,12 +23,10 @@ enum CSVImport {
 
     /// The record lines of every `KIND.csv` under `path` (a folder, or one file), in record-kind order.
     static func lines(from path: String) throws -> [(String, Origin)] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw CLIFailure("no such file or folder: \(path)", code: 2)
-        }
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw CLIFailure("no such file or folder: \(path)", code: 2) }
         var files: [(RecordKind, String)] = []
-        if isDirectory.boolValue {
+        if info.st_mode & S_IFMT == S_IFDIR {
             let names = try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".csv") }
             for name in names {
                 guard let kind = RecordKind(rawValue: String(name.dropLast(4))) else {
@@ -26,7 +35,7 @@ enum CSVImport {
                 files.append((kind, path + "/" + name))
             }
         } else {
-            let name = (path as NSString).lastPathComponent
+            let name = String(path.split(separator: "/").last ?? "")
             guard name.hasSuffix(".csv"), let kind = RecordKind(rawValue: String(name.dropLast(4))) else {
                 throw CLIFailure("\(name): expected KIND.csv, such as person.csv", code: 2)
             }

@@ -1,5 +1,16 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import TreatyClient
 import TreatyModel
 import TreatyProtocol
@@ -86,14 +97,13 @@ struct CLIFailure: Error, CustomStringConvertible {
         var text = message
         if text.hasPrefix("Invalid params: ") { text.removeFirst("Invalid params: ".count) }
         // "person.add needs param "name"": the command is `person add`, the field is typed name=...
-        if let range = text.range(of: #"^(\w+)\.(\w+) needs param "(\w+)"$"#, options: .regularExpression) {
-            let parts = text[range].split(separator: " ")
-            let method = parts[0].split(separator: ".")
-            let field = parts[3].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-            let command = method.map { $0.replacingOccurrences(of: "_", with: "-") }.joined(separator: " ")
-            return method.last == "add" ? "\(command) needs \(field)=…" : "\(command) needs --\(field.replacingOccurrences(of: "_", with: "-"))"
+        if let match = text.wholeMatch(of: #/(\w+)\.(\w+) needs param "(\w+)"/#) {
+            let method = [match.1, match.2]
+            let field = match.3
+            let command = method.map { $0.replacing("_", with: "-") }.joined(separator: " ")
+            return method.last == "add" ? "\(command) needs \(field)=…" : "\(command) needs --\(field.replacing("_", with: "-"))"
         }
-        for (param, flag) in ["\"as_of\"": "--on"] { text = text.replacingOccurrences(of: param, with: flag) }
+        for (param, flag) in ["\"as_of\"": "--on"] { text = text.replacing(param, with: flag) }
         return text
     }
 }
@@ -107,10 +117,15 @@ extension CLIFailure {
                 "name": .string(name), "message": .string(message), "exit_code": .int(Int64(code)),
             ]
             error["data"] = data ?? .null
-            FileHandle.standardError.write(Data((JSONCodec.pretty(["error": .object(error)]) + "\n").utf8))
+            printError(JSONCodec.pretty(["error": .object(error)]) + "\n")
         } else {
-            FileHandle.standardError.write(Data(("treaty: " + message + "\n").utf8))
+            printError("treaty: " + message + "\n")
         }
-        Foundation.exit(code)
+        terminate(code)
     }
+}
+
+/// Ends the process with `code` (`exit` by another name: `CLIFailure.exit` hides it).
+private func terminate(_ code: Int32) -> Never {
+    exit(code)
 }

@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import TreatyClient
 import TreatyModel
 import TreatyProtocol
@@ -45,7 +49,7 @@ struct GraphCommand: AsyncParsableCommand {
         case .graphml: text = Graphviz.graphML(network)
         case .svg: text = try Graphviz.svg(Graphviz.dot(network))
         }
-        try OutputFile.write(Data(text.utf8), to: out)
+        try OutputFile.write(Array(text.utf8), to: out)
         if global.json { return global.print(json: RPCCoding.json(network)) }
         print("wrote \(out): \(network.nodes.count) states, \(network.edges.count) agreement links")
     }
@@ -71,7 +75,7 @@ enum Graphviz {
     }
 
     static func label(_ edge: AgreementNetwork.Edge) -> String {
-        let kind = edge.kind.replacingOccurrences(of: "_", with: " ")
+        let kind = edge.kind.replacing("_", with: " ")
         return edge.year.map { "\(kind) \($0)" } ?? kind
     }
 
@@ -114,30 +118,24 @@ enum Graphviz {
 
     static func svg(_ dot: String) throws -> String {
         guard let path = dotPath else { throw CLIFailure("Graphviz's `dot` is not on the PATH (apt-get install graphviz)", code: 2) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = ["-Tsvg"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = Pipe()
-        try process.run()
-        input.fileHandleForWriting.write(Data(dot.utf8))
-        try input.fileHandleForWriting.close()
-        let svg = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CLIFailure("dot failed (status \(process.terminationStatus))") }
+        // dot reads the whole graph before it writes: the graph goes in, then the picture comes out.
+        let process = try Subprocess(path, arguments: ["-Tsvg"])
+        // If dot stops early its status says why; the write that found it gone does not.
+        try? process.write(dot)
+        var svg: [UInt8] = []
+        while case let piece = try process.output.read(upTo: 1 << 16), !piece.isEmpty { svg += piece }
+        let status = process.wait()
+        guard status == 0 else { throw CLIFailure("dot failed (status \(status))") }
         return String(decoding: svg, as: UTF8.self)
     }
 
     static func quote(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            .replacingOccurrences(of: "\\\\n", with: "\\n") + "\""
+        "\"" + text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"")
+            .replacing("\\\\n", with: "\\n") + "\""
     }
 
     static func xml(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        text.replacing("&", with: "&amp;").replacing("<", with: "&lt;")
+            .replacing(">", with: "&gt;").replacing("\"", with: "&quot;")
     }
 }

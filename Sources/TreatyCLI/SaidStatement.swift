@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import TreatyClient
 import TreatyModel
 
@@ -33,7 +37,7 @@ struct SaidStatementCommand: AsyncParsableCommand {
             var organization: String?
             if let at { organization = try await NameResolution.id(at, kinds: [.actor], client: client) }
             var subjects: [String] = []
-            for subject in about?.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) ?? [] {
+            for subject in about?.split(separator: ",").map(\.trimmed) ?? [] {
                 subjects.append(try await NameResolution.id(subject, kinds: [.agreement, .actor, .event, .person], client: client))
             }
             if let on, PartialDate(on) == nil { throw CLIFailure("--on \(on): a date is YYYY, YYYY-MM or YYYY-MM-DD", code: 2) }

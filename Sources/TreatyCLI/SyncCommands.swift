@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 #if canImport(Glibc)
     import Glibc
@@ -126,40 +130,28 @@ struct SyncExport: AsyncParsableCommand {
             let result = try await client.call(RPC.SyncExportBegin.self, .init(for: office, since: since))
             // A device or pipe named (/dev/stdout) is written in place, never replaced.
             let partial = OutputFile.isSpecial(out) ? out : out + ".partial"
-            let handle = try OutputFile.open(partial)
+            let handle = try OpenFile.writing(partial)
             var offset: Int? = 0
             var written = 0
             do {
-                defer { try? handle.close() }
                 while let from = offset {
                     let piece = try await client.call(RPC.SyncExportChunk.self, .init(export: result.export, offset: from))
                     guard let data = Data(base64Encoded: piece.data) else {
                         throw CLIFailure("the daemon sent a piece of the bundle that is not base64")
                     }
-                    do {
-                        try handle.write(contentsOf: data)
-                    } catch {
-                        throw CLIFailure("cannot write \(partial): \(error.localizedDescription)")
-                    }
+                    try handle.write(data)
                     written += data.count
                     offset = piece.next
                     progress.show("received \(megabytes(written)) of \(megabytes(result.bytes)) MB")
                 }
             } catch {
                 // What was written is half a bundle: it goes, whatever stopped it.
-                if partial != out { try? FileManager.default.removeItem(atPath: partial) }
+                if partial != out { unlink(partial) }
                 throw error
             }
             progress.done()
             _ = try? await client.call(RPC.SyncExportEnd.self, .init(export: result.export))
-            do {
-                if partial != out {
-                    if FileManager.default.fileExists(atPath: out) { try FileManager.default.removeItem(atPath: out) }
-                    try FileManager.default.moveItem(atPath: partial, toPath: out)
-                }
-            } catch {
-                throw CLIFailure("cannot write \(out): \(error.localizedDescription)")
-            }
+            if partial != out { try OutputFile.replace(out, with: partial) }
             if global.json {
                 var summary = RPCCoding.json(result).objectValue ?? [:]
                 summary["export"] = nil
@@ -181,20 +173,15 @@ struct SyncImport: AsyncParsableCommand {
     @Argument(help: "The bundle file.") var file: String
 
     func run() async throws {
-        guard let handle = FileHandle(forReadingAtPath: file) else { throw CLIFailure("cannot read \(file)", code: 1) }
-        defer { try? handle.close() }
-        let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+        let handle = try OpenFile.reading(file)
+        var info = stat()
+        let size = fstat(handle.descriptor, &info) == 0 ? Int(info.st_size) : 0
         let progress = Progress(shown: isatty(STDERR_FILENO) == 1 && !global.json)
         try await global.withClient { client in
             let token = try await client.call(RPC.SyncImportBegin.self)
             var sent = 0
             while true {
-                let piece: Data
-                do {
-                    piece = try handle.read(upToCount: 1 << 20) ?? Data()
-                } catch {
-                    throw CLIFailure("cannot read \(file): \(error.localizedDescription)")
-                }
+                let piece = Data(try handle.read(upTo: 1 << 20))
                 if piece.isEmpty { break }
                 _ = try await client.call(RPC.SyncImportChunk.self, .init(import: token.import, data: piece.base64EncodedString()))
                 sent += piece.count
@@ -363,15 +350,15 @@ struct Progress {
     let shown: Bool
 
     func show(_ text: String) {
-        if shown { FileHandle.standardError.write(Data("\r\(text)\u{1B}[K".utf8)) }
+        if shown { printError("\r\(text)\u{1B}[K") }
     }
 
     func done() {
-        if shown { FileHandle.standardError.write(Data("\n".utf8)) }
+        if shown { printError("\n") }
     }
 }
 
 /// Bytes as megabytes with one decimal.
 func megabytes(_ bytes: some BinaryInteger) -> String {
-    String(format: "%.1f", Double(bytes) / 1_000_000)
+    decimal(Double(bytes) / 1_000_000, places: 1)
 }

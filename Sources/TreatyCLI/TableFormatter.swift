@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Aligned text tables for people.
 struct Table {
     var header: [String]
@@ -29,12 +37,27 @@ struct Table {
     }
 
     private func cell(_ value: String, _ width: Int) -> String {
-        let flat = value.replacingOccurrences(of: "\n", with: " ")
+        let flat = String(value.map { $0.isNewline ? " " : $0 })
         return flat.count <= width ? flat : String(flat.prefix(width - 1)) + "…"
     }
 }
 
 extension String {
     /// `exchange_of_notes` -> `exchange of notes`.
-    var words: String { replacingOccurrences(of: "_", with: " ") }
+    var words: String { replacing("_", with: " ") }
+}
+
+extension StringProtocol {
+    /// Without the white space at either end.
+    var trimmed: String {
+        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+    }
+}
+
+/// `value` with `places` digits after the point, as printf's `%.Nf` writes it (Foundation's `String(format:)` is not
+/// in FoundationEssentials).
+func decimal(_ value: Double, places: Int) -> String {
+    var buffer = [CChar](repeating: 0, count: 352)
+    _ = withVaList([value]) { vsnprintf(&buffer, buffer.count, "%.\(places)f", $0) }
+    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }

@@ -1,5 +1,10 @@
 import ArgumentParser
+import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import TreatyClient
 import TreatyModel
 import TreatyProtocol
@@ -36,8 +41,7 @@ struct ImportCommand: AsyncParsableCommand {
             csvLines = read.map(\.0)
             origins = read.map(\.1)
         }
-        let handle: FileHandle? = format == .jsonl ? FileHandle(forReadingAtPath: file) : nil
-        if format == .jsonl, handle == nil { throw CLIFailure("cannot read \(file)", code: 2) }
+        let handle = format == .jsonl ? try OpenFile.reading(file) : nil
         let showProgress = isatty(STDERR_FILENO) == 1 && !global.json
         try await global.withClient { client in
             let token = try await client.call(RPC.ImportBegin.self).import
@@ -48,12 +52,12 @@ struct ImportCommand: AsyncParsableCommand {
                 _ = try await client.call(RPC.ImportChunk.self, .init(import: token, lines: pending))
                 sent += pending.count
                 pending.removeAll(keepingCapacity: true)
-                if showProgress { FileHandle.standardError.write(Data("\rsent \(sent) lines".utf8)) }
+                if showProgress { printError("\rsent \(sent) lines") }
             }
             if let handle {
                 var carry = [UInt8]()
                 while true {
-                    let chunk = try handle.read(upToCount: 1 << 16) ?? Data()
+                    let chunk = try handle.read(upTo: 1 << 16)
                     carry.append(contentsOf: chunk)
                     var start = 0
                     while let newline = carry[start...].firstIndex(of: 0x0A) {
@@ -72,7 +76,7 @@ struct ImportCommand: AsyncParsableCommand {
                 }
             }
             try await flush()
-            if showProgress { FileHandle.standardError.write(Data("\rsent \(sent) lines; \(dryRun ? "checking" : "applying")…\n".utf8)) }
+            if showProgress { printError("\rsent \(sent) lines; \(dryRun ? "checking" : "applying")…\n") }
             // Once the file is uploaded the daemon applies it whatever happens to this process: Ctrl-C says so.
             let interrupt = Interrupt.say(
                 dryRun
@@ -91,7 +95,7 @@ struct ImportCommand: AsyncParsableCommand {
                     !origins.isEmpty, (1...origins.count).contains(Int(line))
                 {
                     let origin = origins[Int(line) - 1]
-                    let message = rpc.message.replacingOccurrences(of: "line \(line): ", with: "")
+                    let message = rpc.message.replacing("line \(line): ", with: "")
                     throw CLIFailure("\(origin.file) line \(origin.line): \(message)")
                 }
                 throw error
@@ -162,35 +166,35 @@ struct ExportCommand: AsyncParsableCommand {
         } while cursor != nil
     }
 
-    func output() throws -> FileHandle {
-        guard let out else { return FileHandle.standardOutput }
-        return try OutputFile.open(out)
+    func output() throws -> OpenFile {
+        guard let out else { return OpenFile.standardOutput }
+        return try OpenFile.writing(out)
     }
 
     func exportLines() async throws {
         let target = try output()
         let count = try await global.withClient { client in
             var count = 0
-            var data = Data()
+            var data: [UInt8] = []
             try await pages(client) { line in
                 data.append(contentsOf: line.utf8)
                 data.append(0x0A)
                 count += 1
                 if data.count > 1 << 16 {
-                    try target.write(contentsOf: data)
+                    try target.write(data)
                     data.removeAll(keepingCapacity: true)
                 }
             }
-            try target.write(contentsOf: data)
+            try target.write(data)
             return count
         }
-        if let out { FileHandle.standardError.write(Data("exported \(count) records to \(out)\n".utf8)) }
+        if let out { printError("exported \(count) records to \(out)\n") }
     }
 
     func exportCSV() async throws {
         guard let out else { throw CLIFailure("--format csv writes a folder: name it with --out", code: 2) }
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        var files: [RecordKind: FileHandle] = [:]
+        var files: [RecordKind: OpenFile] = [:]
         var counts: [RecordKind: Int] = [:]
         try await global.withClient { client in
             try await pages(client) { line in
@@ -198,16 +202,16 @@ struct ExportCommand: AsyncParsableCommand {
                 let columns = CSV.columns(record.kind)
                 if files[record.kind] == nil {
                     let path = out + "/" + record.kind.rawValue + ".csv"
-                    let handle = try OutputFile.open(path)
-                    try handle.write(contentsOf: Data((CSV.row(columns) + "\n").utf8))
+                    let handle = try OpenFile.writing(path)
+                    try handle.write(CSV.row(columns) + "\n")
                     files[record.kind] = handle
                 }
                 let json = record.json
-                try files[record.kind]!.write(contentsOf: Data((CSV.row(columns.map { CSV.cell(json[$0]) }) + "\n").utf8))
+                try files[record.kind]!.write(CSV.row(columns.map { CSV.cell(json[$0]) }) + "\n")
                 counts[record.kind, default: 0] += 1
             }
         }
-        for handle in files.values { try handle.close() }
+        files.removeAll()
         if global.json { return global.print(json: .object(Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, .int(Int64($0.value))) }))) }
         print("wrote \(counts.count) files to \(out): " + counts.sorted { $0.key < $1.key }.map { "\($0.key.rawValue).csv \($0.value)" }.joined(separator: ", "))
     }
@@ -215,7 +219,7 @@ struct ExportCommand: AsyncParsableCommand {
     func exportDyadic() async throws {
         guard org != nil || actors != nil else { throw CLIFailure("--format dyadic needs --org or --actors", code: 2) }
         guard let from else { throw CLIFailure("--format dyadic needs --from YEAR", code: 2) }
-        let to = self.to ?? Calendar(identifier: .gregorian).component(.year, from: Date())
+        let to = self.to ?? DayArgument.today().year
         let rows = try await global.withClient { client in
             var params = RPC.Dyadic.Params(actors: actors.map { $0.split(separator: ",").map(String.init) }, from: from, to: to)
             if let org { params.organization = try await NameResolution.id(org, kinds: [.actor], client: client) }
@@ -234,8 +238,8 @@ struct ExportCommand: AsyncParsableCommand {
             text += CSV.row(states + flags + behind) + "\n"
         }
         let target = try output()
-        try target.write(contentsOf: Data(text.utf8))
-        if let out { FileHandle.standardError.write(Data("wrote \(rows.count) rows to \(out)\n".utf8)) }
+        try target.write(text)
+        if let out { printError("wrote \(rows.count) rows to \(out)\n") }
     }
 }
 
@@ -258,7 +262,7 @@ enum CSV {
     static func row(_ cells: [String]) -> String {
         cells.map { cell in
             cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
+                ? "\"" + cell.replacing("\"", with: "\"\"") + "\"" : cell
         }.joined(separator: ",")
     }
 }
@@ -276,7 +280,7 @@ struct WatchCommand: AsyncParsableCommand {
             var full: String?
             if let id { full = try await client.call("record.get", ["id": .string(id)])["id"]?.stringValue }
             let (_, events) = try await client.subscribe(to: full)
-            if !global.json { FileHandle.standardError.write(Data("watching for changes; Ctrl-C stops\n".utf8)) }
+            if !global.json { printError("watching for changes; Ctrl-C stops\n") }
             var seen = 0
             for await event in events {
                 if global.json {
@@ -332,7 +336,7 @@ enum Interrupt {
         signal(SIGINT, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         source.setEventHandler {
-            FileHandle.standardError.write(Data(("\n" + message).utf8))
+            printError("\n" + message)
             exit(130)
         }
         source.setCancelHandler { signal(SIGINT, SIG_DFL) }

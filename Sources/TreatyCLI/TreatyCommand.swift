@@ -1,6 +1,10 @@
 import ArgumentParser
 import TreatyProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import TreatyModel
 
 /// `treaty`: the command-line client of treatyd.
