@@ -87,7 +87,11 @@ let package = Package(
                 "TreatyDaemon", "TreatyProtocol", "CMalloc", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "treaty", dependencies: ["TreatyCLI"]),
+        // The CLI is one static executable, C library included: no dynamic loader at start (resolving the C++
+        // runtime's symbols and relocating a position-independent binary were a third of a one-shot command's
+        // time). It is not position-independent; the daemon, which peers and clients talk to, stays so. The two
+        // libraries under FoundationEssentials are named for a debug link, which strips no dead code that needs them.
+        .executableTarget(name: "treaty", dependencies: ["TreatyCLI"], linkerSettings: [.unsafeFlags(["-static-executable", "-l_FoundationCollections", "-l_FoundationCShims"])]),
 
         .testTarget(name: "TreatyModelTests", dependencies: ["TreatyModel"]),
         .testTarget(name: "TreatySyncTests", dependencies: ["TreatySync", "TreatyModel"]),

@@ -125,7 +125,7 @@ extension CLIFailure {
     }
 }
 
-/// Ends the process with `code` (`exit` by another name: `CLIFailure.exit` hides it).
-private func terminate(_ code: Int32) -> Never {
+/// Ends the process with `code` (`exit` by another name: `CLIFailure.exit` and `ParsableCommand.exit` hide it).
+func terminate(_ code: Int32) -> Never {
     exit(code)
 }

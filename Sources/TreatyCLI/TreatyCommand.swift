@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import TreatyProtocol
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -71,6 +72,21 @@ public struct TreatyCommand: AsyncParsableCommand {
         }
         depth = max(depth, 1)
         return Array(rest.prefix(depth)) + leading + Array(rest.dropFirst(depth))
+    }
+
+    /// Runs the command line from a synchronous `main` and exits: 0, or the code ``run(arguments:)`` exits with.
+    ///
+    /// Not an async `main`: that parks the main thread in `dispatch_main`, which ends it with `pthread_exit`, and the
+    /// unwinding that does in a statically linked program first sorts the unwind tables of the whole binary (25 ms
+    /// for this one). The main thread waits here instead; the command runs on the global executor.
+    public static func runAndExit() -> Never {
+        let finished = DispatchSemaphore(value: 0)
+        Task.detached {
+            await run()
+            finished.signal()
+        }
+        finished.wait()
+        terminate(0)
     }
 
     /// Runs the command line, turning failures into a message on stderr and the documented exit code: 2 for

@@ -1,3 +1,3 @@
 import TreatyCLI
 
-await TreatyCommand.run()
+TreatyCommand.runAndExit()
