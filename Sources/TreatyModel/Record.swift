@@ -69,6 +69,8 @@ public struct Record: Sendable, Hashable {
     /// The JSON form: `{"type": ..., "id": ..., fields..., provenance...}`.
     public var json: JSONValue {
         var object = fields
+        // Room for what is added here and a short id: one copy of the fields, not a copy at each growth.
+        object.reserveCapacity(fields.count + 11)
         object["type"] = .string(kind.rawValue)
         object["id"] = .string(id)
         if let p = provenance {

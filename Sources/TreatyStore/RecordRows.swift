@@ -89,7 +89,7 @@ enum RecordRows {
     /// record. A table of an older record schema has no column for a later field, and the record none of it.
     static func record(from row: Row, kind: RecordKind) -> Record {
         var id = ""
-        var fields: [String: JSONValue] = [:]
+        var fields = [String: JSONValue](minimumCapacity: kind.fields.count)
         var p = Provenance(
             createdAt: "", createdOffice: "", createdUser: "", updatedAt: "", updatedOffice: "", updatedUser: "",
             version: 0, deleted: false)
@@ -139,10 +139,12 @@ enum RecordRows {
     /// Fetches one row of a known kind by full id.
     ///
     /// Hot lookups use cached statements: compiling one (and GRDB's authorizer pass over it) cost more than
-    /// running it.
+    /// running it. They read the cursor's row in place: `Row.fetchOne` copies it first, every column name a new
+    /// string.
     static func fetch(_ db: Database, kind: RecordKind, id: String) throws -> Record? {
         let statement = try db.cachedStatement(sql: "SELECT * FROM \"\(kind.rawValue)\" WHERE id = ?")
-        return try Row.fetchOne(statement, arguments: [id]).map { record(from: $0, kind: kind) }
+        let rows = try Row.fetchCursor(statement, arguments: [id])
+        return try rows.next().map { record(from: $0, kind: kind) }
     }
 
     /// The kind of the record with this full id, if it exists.
@@ -159,7 +161,8 @@ enum RecordRows {
     /// The id index's row for this full id, if the record exists.
     static func indexEntry(of id: String, _ db: Database) throws -> IndexEntry? {
         let statement = try db.cachedStatement(sql: "SELECT kind, seq FROM record_index WHERE id = ?")
-        return try Row.fetchOne(statement, arguments: [id]).flatMap { row in
+        let rows = try Row.fetchCursor(statement, arguments: [id])
+        return try rows.next().flatMap { row in
             RecordKind(rawValue: row[0]).map { IndexEntry(kind: $0, seq: row[1]) }
         }
     }

@@ -196,12 +196,16 @@ enum Resolve {
 
     static func shortIDs(_ db: Database, _ ids: [String]) throws -> [String: String] {
         var result: [String: String] = [:]
+        // The ids either side in one statement: each statement run has a fixed cost a point read feels.
+        let neighbours = try db.cachedStatement(
+            sql: """
+                SELECT (SELECT id FROM record_index WHERE id < ?1 ORDER BY id DESC LIMIT 1),
+                       (SELECT id FROM record_index WHERE id > ?1 ORDER BY id LIMIT 1)
+                """)
         for id in ids where result[id] == nil {
-            let previous = try String.fetchOne(
-                db.cachedStatement(sql: "SELECT id FROM record_index WHERE id < ? ORDER BY id DESC LIMIT 1"), arguments: [id])
-            let next = try String.fetchOne(
-                db.cachedStatement(sql: "SELECT id FROM record_index WHERE id > ? ORDER BY id LIMIT 1"), arguments: [id])
-            result[id] = RecordID.short(id, previous: previous, next: next)
+            let rows = try Row.fetchCursor(neighbours, arguments: [id])
+            let row = try rows.next()
+            result[id] = RecordID.short(id, previous: row?[0], next: row?[1])
         }
         return result
     }

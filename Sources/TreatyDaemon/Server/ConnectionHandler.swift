@@ -197,7 +197,7 @@ final class LineWriter: Sendable {
     private func write(_ value: JSONValue, answer: Bool = false, refuse: (Int) -> Bool = { _ in false })
         -> (EventLoopFuture<Void>, Int)
     {
-        var data = JSONCodec.encode(value)
+        var data = JSONCodec.bytes(value)
         data.append(0x0A)
         let size = data.count
         guard !refuse(size) else { return (channel.eventLoop.makeSucceededVoidFuture(), 0) }
