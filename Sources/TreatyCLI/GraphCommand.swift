@@ -130,12 +130,10 @@ enum Graphviz {
     }
 
     static func quote(_ text: String) -> String {
-        "\"" + text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"")
-            .replacing("\\\\n", with: "\\n") + "\""
+        "\"" + text.replacingScalars(["\\": "\\\\", "\"": "\\\""]).replacing("\\\\n", with: "\\n") + "\""
     }
 
     static func xml(_ text: String) -> String {
-        text.replacing("&", with: "&amp;").replacing("<", with: "&lt;")
-            .replacing(">", with: "&gt;").replacing("\"", with: "&quot;")
+        text.replacingScalars(["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;"])
     }
 }

@@ -47,6 +47,20 @@ extension String {
     var words: String { replacing("_", with: " ") }
 }
 
+extension String {
+    /// Each of `table`'s scalars replaced by its text, for quoting and escaping. Scalar by scalar, not Character by
+    /// Character: a combining mark after a quote makes one Character of the two, which `replacing("\"", ...)`
+    /// passes over, leaving the quote unescaped.
+    func replacingScalars(_ table: [Unicode.Scalar: String]) -> String {
+        var out = ""
+        out.reserveCapacity(utf8.count)
+        for scalar in unicodeScalars {
+            if let replacement = table[scalar] { out += replacement } else { out.unicodeScalars.append(scalar) }
+        }
+        return out
+    }
+}
+
 extension StringProtocol {
     /// Without the white space at either end.
     var trimmed: String {

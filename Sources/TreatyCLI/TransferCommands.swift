@@ -261,8 +261,9 @@ enum CSV {
 
     static func row(_ cells: [String]) -> String {
         cells.map { cell in
-            cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                ? "\"" + cell.replacing("\"", with: "\"\"") + "\"" : cell
+            // By scalar: "\r\n" is one Character, and so is a quote with a combining mark after it.
+            cell.unicodeScalars.contains(where: { ",\"\n\r".unicodeScalars.contains($0) })
+                ? "\"" + cell.replacingScalars(["\"": "\"\""]) + "\"" : cell
         }.joined(separator: ",")
     }
 }

@@ -88,4 +88,16 @@ struct FilesAndFormatsTests {
         #expect("\t\n".trimmed == "")
         #expect("ab"[...].trimmed == "ab")
     }
+
+    @Test("CSV cells, DOT labels and GraphML text stay quoted when a combining mark follows a quote or a line ends in CRLF")
+    func quotingByScalar() {
+        let marked = "say \"\u{301}no\" & <b>"
+        // The cell is quoted and each quote scalar doubled, the mark kept after it.
+        #expect(CSV.row([marked, "x"]) == "\"say \"\"\u{301}no\"\" & <b>\",x")
+        #expect(CSV.row(["one\r\ntwo"]) == "\"one\r\ntwo\"")
+        #expect(CSV.row(["plain"]) == "plain")
+        #expect(Graphviz.xml(marked) == "say &quot;\u{301}no&quot; &amp; &lt;b&gt;")
+        #expect(Graphviz.quote(marked) == "\"say \\\"\u{301}no\\\" & <b>\"")
+        #expect(Graphviz.quote("a\\nb") == "\"a\\nb\"")
+    }
 }
