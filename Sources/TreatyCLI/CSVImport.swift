@@ -4,11 +4,9 @@ import FoundationEssentials
 import Foundation
 #endif
 #if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import TreatyModel
 

@@ -5,11 +5,9 @@ import FoundationEssentials
 import Foundation
 #endif
 #if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import TreatyClient
 import TreatyModel

@@ -1,9 +1,7 @@
 #if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Aligned text tables for people.
